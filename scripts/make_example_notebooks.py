@@ -1001,7 +1001,6 @@ def clean(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
             continue
         count = cell.get("execution_count")
         for out in cell.outputs:
-            out.pop("metadata", None) if out.get("output_type") == "stream" else None
             if out.output_type == "stream":
                 out.text = scrub_text(_join(out.text), count, replacements)
             elif out.output_type == "error":
