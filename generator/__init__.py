@@ -1,0 +1,28 @@
+"""portfolio: a static-site generator for people who learn machine learning in public.
+
+The public API is imported lazily, so `portfolio --help` does not pay for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+__all__ = ["build", "render_in_memory", "load_config", "BuildReport", "PortfolioError",
+           "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("build", "render_in_memory", "BuildReport"):
+        from . import build as _build
+
+        return getattr(_build, name)
+    if name == "load_config":
+        from .config import load_config
+
+        return load_config
+    if name == "PortfolioError":
+        from .errors import PortfolioError
+
+        return PortfolioError
+    raise AttributeError(name)

@@ -1,0 +1,165 @@
+"""The orchestrator and public API: config -> sources -> documents -> site -> outputs -> writer.
+
+Errors from every document are collected and reported together; the writer runs only when
+there are none (or, with `keep_going`, for the documents that were fine).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from .config import Config, load_config
+from .documents import Document, Output, Source
+from .errors import MAX_ERRORS, BuildFailed, Diagnostic, PortfolioError
+from .lock import build_lock
+
+
+class Reporter(Protocol):
+    """Where progress goes; the library never prints."""
+
+    def start(self, total: int) -> None: ...
+    def document(self, source: Source, cached: bool) -> None: ...
+    def diagnostic(self, diagnostic: Diagnostic) -> None: ...
+    def finish(self, report: BuildReport) -> None: ...
+
+
+class NullReporter:
+    def start(self, total: int) -> None:
+        pass
+
+    def document(self, source: Source, cached: bool) -> None:
+        pass
+
+    def diagnostic(self, diagnostic: Diagnostic) -> None:
+        pass
+
+    def finish(self, report: BuildReport) -> None:
+        pass
+
+
+class RecordingReporter(NullReporter):
+    """Keeps what happened, for tests: which documents were rendered and which came cached."""
+
+    def __init__(self) -> None:
+        self.rendered: list[str] = []
+        self.cached: list[str] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.report: BuildReport | None = None
+
+    def document(self, source: Source, cached: bool) -> None:
+        (self.cached if cached else self.rendered).append(source.rel_path)
+
+    def diagnostic(self, diagnostic: Diagnostic) -> None:
+        self.diagnostics.append(diagnostic)
+
+    def finish(self, report: BuildReport) -> None:
+        self.report = report
+
+
+@dataclass
+class BuildReport:
+    out_dir: Path
+    posts: int = 0
+    projects: int = 0
+    pages: int = 0
+    tags: int = 0
+    files: int = 0
+    rendered: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    up_to_date: bool = False
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    failed: list[PortfolioError] = field(default_factory=list)
+
+
+def build_date() -> dt.datetime | None:
+    """`SOURCE_DATE_EPOCH` when set (reproducible builds); otherwise no time goes in the output."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
+    return None
+
+
+def read_all(config: Config, sources: list[Source], template_dirs: tuple[str, ...],
+             reporter: Reporter) -> tuple[list[Document], list[PortfolioError], list[Diagnostic]]:
+    """Read every source (from the cache where possible); collect errors instead of stopping."""
+    from .reading import read_documents
+
+    return read_documents(config, sources, template_dirs, reporter)
+
+
+def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter | None = None,
+                   keep_going: bool = False) -> tuple[list[Output], BuildReport]:
+    """Everything up to the writer: the list of files of the site, and the report."""
+    from . import render, site, sources, themes
+
+    reporter = reporter or NullReporter()
+    report = BuildReport(out_dir=config.output_dir)
+    inventory = sources.discover(config.root, config.exclude)
+    dirs = themes.theme_dirs(config.root, config.theme)
+    env = themes.environment(dirs)
+    diagnostics = [Diagnostic(msg, path) for path, msg in inventory.warnings]
+    reporter.start(len(inventory.documents))
+    documents, errors, read_diags = read_all(config, inventory.documents,
+                                             themes.nbconvert_dirs(dirs), reporter)
+    diagnostics += read_diags
+    errors += site.check_collisions(documents)
+    if errors and not keep_going:
+        raise BuildFailed(errors)
+    report.failed = errors[:MAX_ERRORS]
+    stamp = build_date()
+    today = stamp.date() if stamp else dt.date.today()
+    the_site = site.assemble(config, documents, today=today, drafts=drafts, build_date=stamp)
+    outputs, render_diags = render.render_site(the_site, env, inventory.assets,
+                                               themes.static_files(dirs))
+    diagnostics += render_diags
+    report.posts, report.projects = len(the_site.posts), len(the_site.projects)
+    report.pages, report.tags = len(the_site.pages), len(the_site.tags)
+    report.files = len(outputs)
+    report.diagnostics = diagnostics
+    return outputs, report
+
+
+def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool = False,
+          strict: bool = False, keep_going: bool = False, force: bool = False,
+          base_url: str | None = None, reporter: Reporter | None = None) -> BuildReport:
+    """Build the site in `root` into its output folder (default `_site/`)."""
+    started = time.perf_counter()
+    reporter = reporter or NullReporter()
+    root = Path(root).absolute()
+    overrides = {"url": base_url} if base_url is not None else {}
+    if out_dir is not None:
+        overrides["output"] = str(Path(out_dir).absolute())
+    config = load_config(root, overrides=overrides)
+    from .writer import check_output_dir, publish
+
+    check_output_dir(config.output_dir, root)  # refuse before doing any work
+    with build_lock(root):
+        outputs, report = render_outputs(config, drafts=drafts, reporter=reporter,
+                                         keep_going=keep_going)
+        for diagnostic in report.diagnostics:
+            reporter.diagnostic(diagnostic)
+        if strict and report.diagnostics:
+            from .errors import SourceError
+            raise BuildFailed([SourceError(d.message, d.path, d.line) for d in report.diagnostics])
+        publish(config.output_dir, outputs, root=root, force=force)
+    report.seconds = time.perf_counter() - started
+    reporter.finish(report)
+    if report.failed:
+        raise BuildFailed(report.failed)
+    return report
+
+
+def render_in_memory(root: Path | str, *, drafts: bool = False,
+                     base_url: str | None = None) -> dict[str, bytes]:
+    """Render the site without writing it: `{path: bytes}`, for tests and previews."""
+    overrides = {"url": base_url} if base_url is not None else {}
+    config = load_config(Path(root), overrides=overrides)
+    outputs, _ = render_outputs(config, drafts=drafts)
+    return {o.path: o.data if o.data is not None else (o.src.read_bytes() if o.src else b"")
+            for o in outputs}

@@ -1,0 +1,122 @@
+"""The `portfolio` command: a thin Click layer over the library.
+
+It parses options, finds the site, calls the API with a reporter, and turns `PortfolioError`s
+into one clear message each (exit 1; usage errors exit 2; Ctrl-C exits 130). Heavy modules are
+imported inside the commands so that `portfolio --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from enum import IntEnum
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+import click
+
+from . import __version__
+
+
+class Exit(IntEnum):
+    OK = 0
+    FAILED = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+def _fail(message: str, code: Exit = Exit.FAILED) -> None:
+    click.secho(message, err=True, fg="red" if code else None)
+    sys.exit(int(code))
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Map library errors to messages and exit codes; `--debug` shows the traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import BuildFailed, PortfolioError, UsageError, format_error
+
+        debug = bool(click.get_current_context().find_root().params.get("debug"))
+        try:
+            return func(*args, **kwargs)
+        except BuildFailed as exc:
+            if debug:
+                traceback.print_exc()
+            for error in exc.errors:
+                click.secho(format_error(error), err=True, fg="red")
+            more = exc.total - len(exc.errors)
+            tail = f" (and {more} more)" if more > 0 else ""
+            _fail(f"Build failed: {exc.total} error(s){tail}. The previous site was left as it "
+                  "was.")
+        except UsageError as exc:
+            _fail(format_error(exc), Exit.USAGE)
+        except PortfolioError as exc:
+            if debug:
+                traceback.print_exc()
+            _fail(format_error(exc))
+        except KeyboardInterrupt:
+            _fail("Aborted! The previous site was left as it was.", Exit.INTERRUPTED)
+
+    return wrapper
+
+
+def site_root(path: str | None) -> Path:
+    """The site folder: --site, else the nearest folder above the CWD with portfolio.yml."""
+    from .config import CONFIG_NAME, find_root
+    from .errors import ConfigError
+
+    if path:
+        return Path(path).absolute()
+    root = find_root(Path.cwd())
+    if root is None:
+        raise ConfigError(f"no {CONFIG_NAME} found in this folder or any folder above it",
+                          hint="cd into your site's folder, or run 'portfolio init' to start one")
+    return root
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="portfolio")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+def cli(debug: bool) -> None:
+    """Turn Markdown posts and Jupyter notebooks into a portfolio site for GitHub Pages.
+
+    Run `portfolio build` in your site's folder; the site is written to _site/.
+    """
+
+
+@cli.command()
+@click.option("--site", "site", type=click.Path(file_okay=False),
+              help="The site folder (default: the nearest folder with portfolio.yml).")
+@click.option("--out", "out", type=click.Path(), help="Output folder (default: _site).")
+@click.option("--drafts", is_flag=True, help="Include drafts (never use this for publishing).")
+@click.option("--strict", is_flag=True, help="Treat warnings (broken links, ...) as errors.")
+@click.option("--keep-going", is_flag=True,
+              help="Build every valid document even if some fail (still exits 1).")
+@click.option("--base-url", help="Override 'url' from portfolio.yml, e.g. "
+                                 "https://USER.github.io/REPO/.")
+@click.option("--force", is_flag=True,
+              help="Write into a non-empty output folder not made by portfolio (keeps its files).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@handle_errors
+def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_going: bool,
+          base_url: str | None, force: bool, quiet: bool) -> None:
+    """Build the site into its output folder."""
+    from .build import build as run_build
+    from .reporting import ConsoleReporter
+
+    root = site_root(site)
+    reporter = ConsoleReporter(quiet=quiet)
+    try:
+        report = run_build(root, out_dir=out, drafts=drafts, strict=strict,
+                           keep_going=keep_going, force=force, base_url=base_url,
+                           reporter=reporter)
+    finally:
+        reporter.close()
+    reporter.summary(report, root)
+
+
+def main() -> None:
+    cli(prog_name="portfolio")

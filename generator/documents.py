@@ -1,0 +1,146 @@
+"""The data model of a build, as plain frozen records with no I/O.
+
+Config -> [Source] -> [Document] -> Site -> [Output]: each stage takes the previous one's records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+Kind = Literal["post", "project", "page"]
+Format = Literal["markdown", "notebook"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file: where it is, what it is, and how to read it."""
+
+    rel_path: str  # POSIX, relative to the site root
+    abs_path: Path
+    kind: Kind
+    format: Format
+
+
+@dataclass(frozen=True)
+class Meta:
+    """Validated front matter. Unknown keys are kept in `extra` (and warned about)."""
+
+    title: str
+    date: dt.date | None = None
+    updated: dt.date | None = None
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    draft: bool = False
+    slug: str = ""
+    image: str = ""
+    featured: bool = False
+    badges: bool = True
+    repo: str = ""  # owner/name of another repository holding the notebook
+    branch: str = ""
+    path: str = ""  # the notebook's path in that repository
+    demo: str = ""
+    toc: bool = False
+    safe: bool | None = None
+    execute: bool | None = None
+    allow_errors: bool | None = None
+    order: int = 0
+    extra: tuple[tuple[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A file a document brings along: extracted notebook output or a copied local image."""
+
+    path: str  # output path relative to the document's folder (POSIX)
+    data: bytes | None = None
+    src: Path | None = None
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """What a reader produces; this is what the cache stores."""
+
+    html: str
+    toc: tuple[Heading, ...] = ()
+    summary: str = ""  # plain text, for cards and feeds when front matter has none
+    words: int = 0
+    thumbnail: str = ""  # a document-relative asset path, e.g. the first output image
+    has_math: bool = False
+    has_plotly: bool = False
+    links: tuple[tuple[str, int], ...] = ()  # relative links to other sources, with lines
+    assets: tuple[Asset, ...] = ()
+    warnings: tuple[tuple[str, int | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    source: Source
+    meta: Meta
+    slug: str
+    url: str  # site-relative URL path without the base path, e.g. "blog/my-post/"
+    rendered: Rendered
+    # a relative link -> its resolved URL path; filled by the reader
+
+    @property
+    def kind(self) -> Kind:
+        return self.source.kind
+
+    @property
+    def title(self) -> str:
+        return self.meta.title
+
+    @property
+    def date(self) -> dt.date | None:
+        return self.meta.date
+
+    @property
+    def reading_time(self) -> int:
+        """Minutes at 220 words a minute, at least one."""
+        return max(1, round(self.rendered.words / 220))
+
+    @property
+    def is_notebook(self) -> bool:
+        return self.source.format == "notebook"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated list."""
+
+    number: int
+    total: int
+    items: tuple[Document, ...]
+    url: str
+    prev_url: str | None = None
+    next_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    config: Any  # generator.config.Config; Any to keep this module import-light
+    documents: tuple[Document, ...]
+    posts: tuple[Document, ...]
+    projects: tuple[Document, ...]
+    pages: tuple[Document, ...]
+    tags: tuple[tuple[str, str, tuple[Document, ...]], ...]  # (tag, slug, documents)
+    build_date: dt.datetime | None = None
+    neighbours: dict[str, tuple[Document | None, Document | None]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file of the built site: bytes to write, or a source file to copy."""
+
+    path: str  # POSIX, relative to the output root
+    data: bytes | None = None
+    src: Path | None = None

@@ -1,0 +1,110 @@
+"""The error model: every problem a user can cause is a `PortfolioError` that names its file.
+
+The CLI turns these into one line each (`path:line:col: message`), with a hint where one helps,
+and never a traceback unless `--debug` is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_ERRORS = 50  # like Hugo: report many problems at once, but not a wall of thousands
+
+
+class PortfolioError(Exception):
+    """Base class of every error that is the user's to fix (exit code 1)."""
+
+    def __init__(
+        self,
+        message: str,
+        path: str | Path | None = None,
+        line: int | None = None,
+        col: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.col = col
+        self.hint = hint
+
+    def location(self) -> str:
+        """`path:line:col`, as far as it is known."""
+        if not self.path:
+            return ""
+        loc = self.path
+        if self.line is not None:
+            loc += f":{self.line}"
+            if self.col is not None:
+                loc += f":{self.col}"
+        return loc
+
+    def __str__(self) -> str:
+        loc = self.location()
+        return f"{loc}: {self.message}" if loc else self.message
+
+
+class ConfigError(PortfolioError):
+    """`portfolio.yml` is missing, malformed or invalid."""
+
+
+class SourceError(PortfolioError):
+    """A post, page or notebook cannot be read."""
+
+
+class TemplateError(PortfolioError):
+    """A theme template failed to compile or render."""
+
+
+class OutputError(PortfolioError):
+    """The output folder cannot be written safely (refused, disk full, permission denied)."""
+
+
+class DeployError(PortfolioError):
+    """Publishing to GitHub Pages was refused or failed."""
+
+
+class UsageError(PortfolioError):
+    """A command was called wrongly; the CLI maps it to exit code 2."""
+
+
+class BuildFailed(PortfolioError):
+    """One or more documents failed; carries every error (capped at `MAX_ERRORS`)."""
+
+    def __init__(self, errors: list[PortfolioError], total: int | None = None) -> None:
+        self.errors = errors[:MAX_ERRORS]
+        self.total = total if total is not None else len(errors)
+        super().__init__(f"{self.total} error(s); the site was not written")
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A warning with its place: shown after the build, an error under `--strict`."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        loc = self.path or ""
+        if loc and self.line is not None:
+            loc += f":{self.line}"
+        return f"{loc}: {self.message}" if loc else self.message
+
+
+def format_error(err: PortfolioError) -> str:
+    """Render an error for a terminal or serve's error page: location, message, hint."""
+    lines = [str(err)]
+    if err.hint:
+        lines.append(f"  hint: {err.hint}")
+    cause = err.__cause__
+    seen = 0
+    while cause is not None and seen < 3 and not isinstance(cause, PortfolioError):
+        text = str(cause).strip().splitlines()
+        if text:
+            lines.append(f"  reason: {text[0]}")
+        cause = cause.__cause__
+        seen += 1
+    return "\n".join(lines)

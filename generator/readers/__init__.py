@@ -1,0 +1,91 @@
+"""Readers: one source file in, its validated `Meta` and `Rendered` body out.
+
+The registry dispatches on the source's format. Heavy libraries are imported inside the readers,
+so a build whose documents all come from the cache never imports them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from ..documents import Meta, Rendered, Source
+from ..errors import SourceError
+from ..frontmatter import date_from_filename, first_heading, split_markdown, validate
+
+
+def decode(data: bytes, path: str) -> str:
+    """UTF-8 text (a BOM is dropped); anything else is a clean error with the byte offset."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SourceError(f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
+                          f"{exc.start})", path, line,
+                          hint="save the file as UTF-8 in your editor") from None
+
+
+def _filename_date(source: Source) -> dt.date | None:
+    return date_from_filename(Path(source.rel_path).stem)[0]
+
+
+def read_markdown(source: Source, data: bytes, *, safe: bool) -> tuple[Meta, Rendered] | None:
+    """A post, page or Markdown project. An empty file is skipped (the caller warns)."""
+    from .markdown import render_markdown
+
+    text = decode(data, source.rel_path)
+    if not text.strip():
+        return None
+    raw = split_markdown(text, source.rel_path)
+    warnings: list[tuple[str, int | None]] = []
+    meta = validate(raw, source.rel_path, title_fallback=first_heading(raw.body),
+                    date_fallback=_filename_date(source), need_date=source.kind == "post",
+                    warnings=warnings)
+    body = raw.body
+    if not raw.data.get("title") and meta.title:
+        body = _drop_first_heading(body)  # the title is shown by the page header already
+    result = render_markdown(body, source.rel_path, safe=meta.safe if meta.safe is not None
+                             else safe, line_offset=raw.body_line - 1)
+    rendered = Rendered(
+        html=result.html, toc=tuple(result.toc), summary=result.summary, words=result.words,
+        has_math=result.has_math, links=tuple(result.links),
+        warnings=tuple(warnings + result.warnings),
+    )
+    return meta, rendered
+
+
+def _drop_first_heading(body: str) -> str:
+    lines = body.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            if line.startswith("# "):
+                return "\n".join(lines[:index] + [""] + lines[index + 1:])
+            break
+    return body
+
+
+def read_notebook(source: Source, data: bytes, *, safe: bool, template_dirs: tuple[str, ...],
+                  output_max_lines: int = 400) -> tuple[Meta, Rendered]:
+    """A notebook project or post, converted from its saved outputs."""
+    from ..documents import Asset
+    from ..nbfront import load_json, notebook_front_matter
+    from .notebook import convert, prepare
+
+    nb_json = load_json(data, source.rel_path)
+    raw, carrier, heading = notebook_front_matter(nb_json, source.rel_path)
+    warnings: list[tuple[str, int | None]] = []
+    meta = validate(raw, source.rel_path, title_fallback=heading,
+                    date_fallback=_filename_date(source), need_date=source.kind == "post",
+                    warnings=warnings)
+    nb = prepare(nb_json, source.rel_path, carrier)
+    result = convert(nb, source.rel_path, template_dirs,
+                     safe=meta.safe if meta.safe is not None else safe,
+                     output_max_lines=output_max_lines)
+    assets = list(result.assets)
+    assets.append(Asset(Path(source.rel_path).name, data=data))  # "Download .ipynb"
+    return meta, Rendered(
+        html=result.html, toc=tuple(result.toc), summary=result.summary, words=result.words,
+        thumbnail=result.thumbnail, has_math=result.has_math, has_plotly=result.has_plotly,
+        links=tuple(result.links), assets=tuple(assets),
+        warnings=tuple(warnings + result.warnings),
+    )

@@ -1,0 +1,191 @@
+"""Markdown to HTML with markdown-it-py, mdit-py-plugins and Pygments.
+
+One renderer serves posts, pages, Markdown projects and the Markdown cells of notebooks, so the
+whole site speaks one dialect: GFM tables, footnotes, task lists, `$math$` that is never mangled,
+heading anchors, and relative links to other sources rewritten to their pages.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import unquote
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.amsmath import amsmath_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+
+from ..documents import Heading
+from ..urls import is_safe_url, relative_target, slugify
+from .highlight import highlight_block
+
+LINK_PREFIX = "@@portfolio:"  # placeholder for a source-relative link, resolved at render time
+LINK_SUFFIX = "@@"
+
+
+@dataclass
+class MarkdownResult:
+    html: str
+    toc: list[Heading] = field(default_factory=list)
+    words: int = 0
+    summary: str = ""
+    has_math: bool = False
+    links: list[tuple[str, int]] = field(default_factory=list)
+    warnings: list[tuple[str, int | None]] = field(default_factory=list)
+
+
+def _math_inline(content: str, _options: dict | None = None) -> str:
+    return f'<span class="math math-inline">\\({html.escape(content)}\\)</span>'
+
+
+def _math_block(content: str, _options: dict | None = None) -> str:
+    return f'<div class="math math-display">\\[{html.escape(content)}\\]</div>\n'
+
+
+def _render_math(self, tokens, idx, options, env) -> str:  # markdown-it renderer rule
+    token = tokens[idx]
+    if token.type == "math_inline":
+        return _math_inline(token.content)
+    return _math_block(token.content)
+
+
+def _render_amsmath(self, tokens, idx, options, env) -> str:
+    return f'<div class="math math-display">{html.escape(tokens[idx].content)}</div>\n'
+
+
+def _fence(self, tokens, idx, options, env) -> str:
+    token = tokens[idx]
+    info = token.info.strip().split(maxsplit=1)
+    lang = info[0] if info else ""
+    return highlight_block(token.content, lang)
+
+
+@lru_cache(maxsize=2)
+def _parser(safe: bool) -> MarkdownIt:
+    """One parser per trust level; `safe` escapes raw HTML (content the author did not write)."""
+    md = MarkdownIt("commonmark", {"html": not safe, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(tasklists_plugin).use(deflist_plugin)
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
+    md.use(amsmath_plugin)
+    md.add_render_rule("math_inline", _render_math)
+    md.add_render_rule("math_inline_double", _render_math)
+    md.add_render_rule("math_block", _render_math)
+    md.add_render_rule("math_block_label", _render_math)
+    md.add_render_rule("amsmath", _render_amsmath)
+    md.add_render_rule("fence", _fence)
+    md.add_render_rule("code_block", _fence)
+    return md
+
+
+class AnchorSet:
+    """Unique heading anchors across one document (a notebook has many Markdown cells)."""
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def make(self, text: str) -> str:
+        base = slugify(text) if text.strip() else "section"
+        anchor, n = base, 1
+        while anchor in self.used:
+            n += 1
+            anchor = f"{base}-{n}"
+        self.used.add(anchor)
+        return anchor
+
+
+def _inline_text(token: Token) -> str:
+    return "".join(child.content for child in token.children or []
+                   if child.type in ("text", "code_inline", "math_inline"))
+
+
+def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offset: int = 0,
+                    anchors: AnchorSet | None = None) -> MarkdownResult:
+    """Render Markdown; relative links become placeholders resolved once all pages are known."""
+    md = _parser(safe)
+    env: dict = {}
+    tokens = md.parse(text, env)
+    anchors = anchors or AnchorSet()
+    result = MarkdownResult("")
+    words = 0
+    summary_parts: list[str] = []
+    block_line: int | None = None
+    for index, token in enumerate(tokens):
+        if token.map:
+            block_line = token.map[0] + 1 + line_offset
+        if token.type.startswith("math") or token.type == "amsmath":
+            result.has_math = True
+        if token.type == "heading_open" and index + 1 < len(tokens):
+            title = _inline_text(tokens[index + 1])
+            anchor = anchors.make(title)
+            token.attrSet("id", anchor)
+            level = int(token.tag[1])
+            if 1 < level <= 3:
+                result.toc.append(Heading(level, title, anchor))
+            children = tokens[index + 1].children
+            if children is not None:
+                link = Token("html_inline", "", 0)
+                link.content = (f' <a class="heading-anchor" href="#{anchor}" '
+                                f'aria-label="Link to this section">#</a>')
+                children.append(link)
+        if token.type != "inline":
+            continue
+        if tokens[index - 1].type == "paragraph_open" and not summary_parts:
+            summary_parts.append(_inline_text(token))
+        for child in _walk_children(token):
+            if child.type == "text":
+                words += len(child.content.split())
+            elif child.type in ("math_inline", "math_inline_double"):
+                result.has_math = True
+            elif child.type in ("link_open", "image"):
+                attr = "href" if child.type == "link_open" else "src"
+                _rewrite(child, attr, source_rel, block_line, result)
+    for token in tokens:
+        if token.type == "fence":
+            words += len(token.content.split()) // 3  # code reads faster than prose
+    result.html = md.renderer.render(tokens, md.options, env)
+    result.words = words
+    result.summary = _clip(" ".join(summary_parts), 240)
+    return result
+
+
+def _walk_children(token: Token):
+    for child in token.children or []:
+        yield child
+        if child.children:
+            yield from _walk_children(child)
+
+
+def _rewrite(token: Token, attr: str, source_rel: str, line: int | None,
+             result: MarkdownResult) -> None:
+    value = str(token.attrGet(attr) or "")
+    if not is_safe_url(value):
+        token.attrSet(attr, "#")
+        result.warnings.append((f"removed an unsafe link ({value[:30]!r})", line))
+        return
+    path, _, fragment = value.partition("#")
+    target = relative_target(source_rel, unquote(path)) if path else None
+    if target is None:
+        return
+    result.links.append((target, line or 0))
+    new = LINK_PREFIX + target + LINK_SUFFIX + (f"#{fragment}" if fragment else "")
+    token.attrSet(attr, new)
+    if token.type == "image" and not token.content.strip() and not token.children:
+        result.warnings.append((f"image '{path}' has no alt text", line))
+
+
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _clip(text: str, limit: int) -> str:
+    text = _TAGS.sub("", text).strip()
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut.rstrip(",.;:") + "…"

@@ -1,0 +1,92 @@
+"""Find themes and build the Jinja2 environment: the site's theme over the packaged default.
+
+A site overrides any template by placing a file of the same name in `themes/NAME/templates/`,
+or extends the default with `{% extends "!default/base.html" %}`. Static files and nbconvert
+templates follow the same precedence.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from .errors import ConfigError
+
+
+def default_theme_dir() -> Path:
+    """The packaged default theme (in the wheel), or the repository's when installed editable."""
+    packaged = Path(__file__).parent / "themes" / "default"
+    if (packaged / "templates").is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "themes" / "default"
+
+
+def theme_dirs(root: Path, name: str) -> list[Path]:
+    """The theme folders to search, most specific first."""
+    default = default_theme_dir()
+    dirs: list[Path] = []
+    site_theme = root / "themes" / name
+    if site_theme.is_dir() and site_theme.resolve() != default.resolve():
+        dirs.append(site_theme)
+    elif name != "default":
+        raise ConfigError(f"theme '{name}' not found (looked for themes/{name}/)",
+                          "portfolio.yml", hint="use theme: default, or create the folder")
+    dirs.append(default)
+    return dirs
+
+
+def nbconvert_dirs(dirs: list[Path]) -> tuple[str, ...]:
+    return tuple(str(d / "nbconvert") for d in dirs if (d / "nbconvert").is_dir())
+
+
+def environment(dirs: list[Path]) -> jinja2.Environment:
+    """A strict, autoescaping environment; filters are added by the renderer."""
+    loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in dirs
+               if (d / "templates").is_dir()]
+    default = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))
+    loader = jinja2.ChoiceLoader([*loaders, jinja2.PrefixLoader({"!default": default},
+                                                                 delimiter="/")])
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml", "j2"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def static_files(dirs: list[Path]) -> dict[str, Path]:
+    """Merged map of `assets/...` output paths to files; the first theme wins."""
+    merged: dict[str, Path] = {}
+    for theme in reversed(dirs):
+        static = theme / "static"
+        if not static.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(static):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                full = Path(dirpath) / name
+                merged["assets/" + full.relative_to(static).as_posix()] = full
+    return dict(sorted(merged.items()))
+
+
+@lru_cache(maxsize=8)
+def fingerprint(dirs: tuple[Path, ...]) -> str:
+    """A digest of every theme file (templates, static, nbconvert), for cache keys."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for theme in dirs:
+        for dirpath, dirnames, filenames in os.walk(theme):
+            dirnames.sort()
+            for name in sorted(filenames):
+                full = Path(dirpath) / name
+                digest.update(full.relative_to(theme).as_posix().encode())
+                digest.update(full.read_bytes())
+    return digest.hexdigest()[:16]
