@@ -118,5 +118,63 @@ def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_go
     reporter.summary(report, root)
 
 
+@cli.command()
+@click.option("--site", "site", type=click.Path(file_okay=False),
+              help="The site folder (default: the nearest folder with portfolio.yml).")
+@click.option("--workflow", is_flag=True,
+              help="(Re)write .github/workflows/pages.yml instead of pushing a branch.")
+@click.option("--branch", default="gh-pages", show_default=True, help="Branch to publish to.")
+@click.option("--remote", default="origin", show_default=True, help="Remote to push to.")
+@click.option("-m", "--message", help="Commit message (default names the source commit).")
+@click.option("--force", is_flag=True, help="Overwrite a remote branch that has moved on; "
+                                            "with --workflow, replace an edited workflow.")
+@click.option("--dry-run", is_flag=True, help="List what would be published; push nothing.")
+@click.option("--no-build", is_flag=True, help="Publish the existing output folder as it is.")
+@click.option("--no-push", is_flag=True, help="Commit to the local branch only.")
+@click.option("--strict", is_flag=True, help="Refuse to deploy when the build has warnings.")
+@click.option("--ignore-version", is_flag=True,
+              help="Deploy even if a newer portfolio made the last deploy.")
+@handle_errors
+def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: str | None,
+           force: bool, dry_run: bool, no_build: bool, no_push: bool, strict: bool,
+           ignore_version: bool) -> None:
+    """Publish the site to GitHub Pages (a gh-pages branch, or an Actions workflow)."""
+    from .config import load_config
+
+    root = site_root(site)
+    config = load_config(root)
+    if workflow:
+        from .workflow import write_workflow
+
+        path = write_workflow(root, force=force, output_dir=config.output,
+                              base_url_in_config=bool(config.url))
+        click.echo(f"Wrote {path.relative_to(root)}. On GitHub, set Settings → Pages → Source "
+                   "to 'GitHub Actions', then push.")
+        return
+    from .deploy import publish
+
+    out = config.output_dir
+    if not no_build:
+        from .build import build as run_build
+
+        run_build(root, strict=strict)
+    result = publish(out, root, branch=branch, remote=remote, message=message,
+                     cname=config.cname, force=force, dry_run=dry_run, push=not no_push,
+                     ignore_version=ignore_version)
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    if dry_run:
+        for path in result.paths:
+            click.echo(path)
+        click.echo(f"Would publish {result.files} files ({result.bytes / 1e6:.1f} MB) to "
+                   f"{branch}.")
+    elif not result.changed:
+        click.echo(f"{branch} is up to date; nothing to publish.")
+    else:
+        where = f"pushed to {remote}/{branch}" if result.pushed else f"committed to {branch}"
+        click.echo(f"Published {result.files} files ({result.bytes / 1e6:.1f} MB): "
+                   f"{(result.commit or '')[:12]} {where}.")
+
+
 def main() -> None:
     cli(prog_name="portfolio")

@@ -1,0 +1,113 @@
+"""Shared fixtures: inline sites (txtar-style), the example site, and a no-network guard."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+MINIMAL_CONFIG = """\
+title: Test Site
+url: https://tester.github.io/repo/
+author:
+  name: Test Author
+github:
+  owner: tester
+  repo: repo
+  branch: main
+"""
+
+
+def write_site(root: Path, spec: str) -> Path:
+    """Write files from a txtar-like string: `-- path --` lines start each file."""
+    spec = textwrap.dedent(spec)
+    current: str | None = None
+    lines: list[str] = []
+
+    def flush() -> None:
+        if current is not None:
+            target = root / current
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("\n".join(lines).strip("\n") + "\n", "utf-8")
+
+    for line in spec.splitlines():
+        if line.startswith("-- ") and line.rstrip().endswith(" --"):
+            flush()
+            current, lines = line[3:-3].strip(), []
+        else:
+            lines.append(line)
+    flush()
+    if not (root / "portfolio.yml").exists():
+        (root / "portfolio.yml").write_text(MINIMAL_CONFIG, "utf-8")
+    return root
+
+
+def notebook(cells: list[dict], metadata: dict | None = None, minor: int = 5) -> str:
+    """A small nbformat-4 notebook as JSON text, with fixed cell ids."""
+    out = []
+    for index, cell in enumerate(cells):
+        cell = dict(cell)
+        cell.setdefault("metadata", {})
+        if minor >= 5:
+            cell.setdefault("id", f"c{index}")
+        if cell["cell_type"] == "code":
+            cell.setdefault("outputs", [])
+            cell.setdefault("execution_count", None)
+        out.append(cell)
+    meta = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"}}
+    meta.update(metadata or {})
+    return json.dumps({"cells": out, "metadata": meta, "nbformat": 4, "nbformat_minor": minor},
+                      indent=1)
+
+
+@pytest.fixture
+def make_site(tmp_path: Path):
+    """`make_site(spec)` writes an inline site and returns its root."""
+    def make(spec: str = "", name: str = "site") -> Path:
+        root = tmp_path / name
+        root.mkdir(parents=True, exist_ok=True)
+        return write_site(root, spec)
+    return make
+
+
+def copy_example(dest: Path) -> Path:
+    """A copy of the repository's example site (config, content, projects)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "portfolio.yml", dest / "portfolio.yml")
+    for name in ("content", "projects"):
+        shutil.copytree(REPO / name, dest / name,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    return dest
+
+
+@pytest.fixture(scope="session")
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site built once per session into `<tmp>/out` (read-only for tests)."""
+    from generator import build
+
+    root = copy_example(tmp_path_factory.mktemp("example") / "site")
+    out = root.parent / "out"
+    build(root, out_dir=out)
+    return out
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never reach the network: only loopback connections are allowed."""
+    real_connect = socket.socket.connect
+
+    def guarded(self, address):  # type: ignore[no-untyped-def]
+        host = address[0] if isinstance(address, tuple) else address
+        if isinstance(host, str) and not (host.startswith("127.") or host in ("localhost", "::1")
+                                          or host.startswith("/")):
+            raise OSError(f"network access in tests is not allowed: {address!r}")
+        return real_connect(self, address)
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
