@@ -176,5 +176,63 @@ def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: 
                    f"{(result.commit or '')[:12]} {where}.")
 
 
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite starter files that already exist.")
+@handle_errors
+def init(directory: str, force: bool) -> None:
+    """Create a ready-to-build site in DIRECTORY (default: this folder)."""
+    from .scaffold import init_site
+
+    result = init_site(Path(directory), force=force)
+    for rel in result.created:
+        click.echo(f"  created {rel}")
+    if result.github:
+        click.echo(f"GitHub repository {result.github.owner}/{result.github.repo} "
+                   f"(branch {result.github.branch}); the site will be at {result.github.url}")
+    else:
+        click.echo("No GitHub remote found: set 'url' and 'github' in portfolio.yml later.")
+    where = "" if Path(directory).absolute() == Path.cwd() else f"cd {directory} && "
+    click.echo(f"Next: {where}portfolio serve")
+
+
+@cli.group()
+def new() -> None:
+    """Create a new post or project from a template."""
+
+
+@new.command("post")
+@click.argument("title")
+@click.option("--open", "open_", is_flag=True, help="Open the new file in $EDITOR.")
+@handle_errors
+def new_post(title: str, open_: bool) -> None:
+    """Create content/posts/YYYY-MM-DD-TITLE.md (a draft)."""
+    from .scaffold import new_post as create
+
+    _created(create(site_root(None), title), open_)
+
+
+@new.command("project")
+@click.argument("name")
+@click.option("--markdown", is_flag=True, help="A Markdown project page instead of a notebook.")
+@click.option("--open", "open_", is_flag=True, help="Open the new file in $EDITOR.")
+@handle_errors
+def new_project(name: str, markdown: bool, open_: bool) -> None:
+    """Create projects/NAME.ipynb (or projects/NAME.md with --markdown)."""
+    from .scaffold import new_project as create
+
+    _created(create(site_root(None), name, markdown=markdown), open_)
+
+
+def _created(path: Path, open_: bool) -> None:
+    try:
+        shown = path.relative_to(Path.cwd())
+    except ValueError:
+        shown = path
+    click.echo(f"Created {shown}")
+    if open_:
+        click.edit(filename=str(path))
+
+
 def main() -> None:
     cli(prog_name="portfolio")
