@@ -1,6 +1,8 @@
 """portfolio: a static-site generator for people who learn machine learning in public.
 
-The public API is imported lazily, so `portfolio --help` does not pay for it.
+The public API is imported lazily, so `portfolio --help` does not pay for it. The build
+function is `generator.build.build` (also re-exported here as `build_site`, because the name
+`generator.build` is the module).
 """
 
 from __future__ import annotations
@@ -8,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["build", "render_in_memory", "load_config", "BuildReport", "PortfolioError",
+__all__ = ["build_site", "render_in_memory", "load_config", "BuildReport", "PortfolioError",
            "__version__"]
 
 
 def __getattr__(name: str) -> Any:
-    if name in ("build", "render_in_memory", "BuildReport"):
-        from . import build as _build
+    if name in ("build_site", "render_in_memory", "BuildReport"):
+        from importlib import import_module
 
-        return getattr(_build, name)
+        module = import_module(".build", __name__)
+        return module.build if name == "build_site" else getattr(module, name)
     if name == "load_config":
         from .config import load_config
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Protocol
 
 from .config import Config, load_config
-from .documents import Document, Output, Source
+from .documents import Output, Source
 from .errors import MAX_ERRORS, BuildFailed, Diagnostic, PortfolioError
 from .lock import build_lock
 
@@ -85,28 +85,24 @@ def build_date() -> dt.datetime | None:
     return None
 
 
-def read_all(config: Config, sources: list[Source], template_dirs: tuple[str, ...],
-             reporter: Reporter) -> tuple[list[Document], list[PortfolioError], list[Diagnostic]]:
-    """Read every source (from the cache where possible); collect errors instead of stopping."""
-    from .reading import read_documents
-
-    return read_documents(config, sources, template_dirs, reporter)
-
-
 def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter | None = None,
-                   keep_going: bool = False) -> tuple[list[Output], BuildReport]:
+                   keep_going: bool = False, cache=None, inventory=None,
+                   dirs: list[Path] | None = None) -> tuple[list[Output], BuildReport]:
     """Everything up to the writer: the list of files of the site, and the report."""
     from . import render, site, sources, themes
+    from .reading import read_documents
 
     reporter = reporter or NullReporter()
     report = BuildReport(out_dir=config.output_dir)
-    inventory = sources.discover(config.root, config.exclude)
-    dirs = themes.theme_dirs(config.root, config.theme)
+    inventory = inventory or sources.discover(config.root, config.exclude)
+    dirs = dirs or themes.theme_dirs(config.root, config.theme)
     env = themes.environment(dirs)
     diagnostics = [Diagnostic(msg, path) for path, msg in inventory.warnings]
     reporter.start(len(inventory.documents))
-    documents, errors, read_diags = read_all(config, inventory.documents,
-                                             themes.nbconvert_dirs(dirs), reporter)
+    documents, errors, read_diags, cached = read_documents(
+        config, inventory.documents, themes.nbconvert_dirs(dirs), reporter, cache,
+        themes.fingerprint(tuple(dirs)))
+    report.cached, report.rendered = cached, len(inventory.documents) - cached
     diagnostics += read_diags
     errors += site.check_collisions(documents)
     if errors and not keep_going:
@@ -127,27 +123,55 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
 
 def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool = False,
           strict: bool = False, keep_going: bool = False, force: bool = False,
-          base_url: str | None = None, reporter: Reporter | None = None) -> BuildReport:
-    """Build the site in `root` into its output folder (default `_site/`)."""
+          base_url: str | None = None, reporter: Reporter | None = None,
+          use_cache: bool = True) -> BuildReport:
+    """Build the site in `root` into its output folder (default `_site/`).
+
+    When nothing that matters changed since the last good build, and the output is still the
+    one it wrote, nothing is rendered or written and the report says `up_to_date`.
+    """
+    from . import sources, themes
+    from .cache import Cache
+    from .manifest import Manifest, build_inputs, marker_digest, today_key
+    from .writer import check_output_dir, publish
+
     started = time.perf_counter()
     reporter = reporter or NullReporter()
     root = Path(root).absolute()
-    overrides = {"url": base_url} if base_url is not None else {}
+    overrides: dict[str, str] = {"url": base_url} if base_url is not None else {}
     if out_dir is not None:
         overrides["output"] = str(Path(out_dir).absolute())
     config = load_config(root, overrides=overrides)
-    from .writer import check_output_dir, publish
-
-    check_output_dir(config.output_dir, root)  # refuse before doing any work
+    out = config.output_dir
+    check_output_dir(out, root)  # refuse before doing any work
     with build_lock(root):
+        inventory = sources.discover(root, config.exclude)
+        dirs = themes.theme_dirs(root, config.theme)
+        manifest = Manifest(root)
+        inputs = build_inputs(root, config.path, [s.rel_path for s in inventory.documents],
+                              inventory.assets)
+        fingerprint = manifest.compute(root, inputs, {
+            "config": config.digest(), "drafts": drafts, "strict": strict,
+            "theme": themes.fingerprint(tuple(dirs)), "today": today_key()})
+        if use_cache and not force and fingerprint == manifest.fingerprint and \
+                manifest.marker and manifest.marker == marker_digest(out):
+            report = BuildReport(out_dir=out, up_to_date=True,
+                                 seconds=time.perf_counter() - started)
+            reporter.finish(report)
+            return report
+        cache = Cache(root, enabled=use_cache)
         outputs, report = render_outputs(config, drafts=drafts, reporter=reporter,
-                                         keep_going=keep_going)
+                                         keep_going=keep_going, cache=cache,
+                                         inventory=inventory, dirs=dirs)
         for diagnostic in report.diagnostics:
             reporter.diagnostic(diagnostic)
         if strict and report.diagnostics:
             from .errors import SourceError
             raise BuildFailed([SourceError(d.message, d.path, d.line) for d in report.diagnostics])
-        publish(config.output_dir, outputs, root=root, force=force)
+        publish(out, outputs, root=root, force=force)
+        if not report.failed:
+            manifest.save(fingerprint, marker_digest(out))
+            cache.prune()
     report.seconds = time.perf_counter() - started
     reporter.finish(report)
     if report.failed:

@@ -30,6 +30,9 @@ class PortfolioError(Exception):
         self.col = col
         self.hint = hint
 
+    def __reduce__(self):  # keep path/line/hint when sent back from a worker process
+        return (_rebuild, (type(self), self.message, self.path, self.line, self.col, self.hint))
+
     def location(self) -> str:
         """`path:line:col`, as far as it is known."""
         if not self.path:
@@ -44,6 +47,13 @@ class PortfolioError(Exception):
     def __str__(self) -> str:
         loc = self.location()
         return f"{loc}: {self.message}" if loc else self.message
+
+
+def _rebuild(cls: type, message: str, path: str | None, line: int | None, col: int | None,
+             hint: str | None) -> PortfolioError:
+    error = PortfolioError.__new__(cls)
+    PortfolioError.__init__(error, message, path, line, col, hint)
+    return error
 
 
 class ConfigError(PortfolioError):

@@ -1,13 +1,17 @@
-"""Read every source into a `Document`, collecting errors instead of stopping at the first.
+"""Read every source into a `Document`, from the cache where possible, in parallel where it pays.
 
-This is the expensive stage of a build, so it is where caching and parallel notebook
-conversion plug in.
+Errors are collected, not raised at the first one. Cache misses are converted in worker
+processes when there are enough of them to repay the workers' start-up (each worker imports
+nbconvert once and keeps one exporter).
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
+from .cache import Cache, code_digest
 from .documents import Document, Meta, Rendered, Source
 from .errors import Diagnostic, PortfolioError, SourceError
 from .site import make_document
@@ -16,41 +20,133 @@ if TYPE_CHECKING:
     from .build import Reporter
     from .config import Config
 
+# Parallel conversion pays when the work clearly exceeds the pool's start-up (~1 s per worker
+# for nbconvert's imports): measured in bench/.
+MIN_NOTEBOOKS_FOR_POOL = 4
+MIN_MARKDOWN_FOR_POOL = 120
 
-def read_source(config: Config, source: Source,
-                template_dirs: tuple[str, ...]) -> tuple[Meta, Rendered] | None:
+Result = tuple[Meta, Rendered] | None
+
+
+def read_source(config: Config, source: Source, template_dirs: tuple[str, ...],
+                data: bytes | None = None) -> Result:
     """Read one source with the reader for its format; None for an empty Markdown file."""
     from .readers import read_markdown, read_notebook
 
-    try:
-        data = source.abs_path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read the file: {exc.strerror}", source.rel_path) from None
+    if data is None:
+        data = _read_bytes(source)
     if source.format == "notebook":
         return read_notebook(source, data, safe=config.safe, template_dirs=template_dirs,
                              output_max_lines=config.notebooks.output_max_lines)
     return read_markdown(source, data, safe=config.safe)
 
 
+def _read_bytes(source: Source) -> bytes:
+    try:
+        return source.abs_path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read the file: {exc.strerror}", source.rel_path) from None
+
+
+def _safe_read(args: tuple[Config, Source, tuple[str, ...], bytes]) -> Result | PortfolioError:
+    """Worker entry point: never lets an exception escape as a traceback."""
+    config, source, template_dirs, data = args
+    try:
+        return read_source(config, source, template_dirs, data)
+    except PortfolioError as exc:
+        return exc
+    except RecursionError:
+        return SourceError("too deeply nested to render", source.rel_path)
+
+
+def _warm_up(template_dirs: tuple[str, ...]) -> None:
+    """Pool initializer: import nbconvert and build the exporter once per worker."""
+    from .readers.notebook import _exporter
+
+    _exporter(template_dirs)
+
+
+def cache_key(config: Config, source: Source, data: bytes, theme_digest: str) -> str:
+    reader_config = config.digest("safe", "notebooks")
+    parts = [source.rel_path, source.kind, source.format, reader_config, code_digest()]
+    if source.format == "notebook":
+        parts.append(theme_digest)
+    return Cache.key(data, *parts)
+
+
 def read_documents(config: Config, sources: list[Source], template_dirs: tuple[str, ...],
-                   reporter: Reporter) -> tuple[list[Document], list[PortfolioError],
-                                                list[Diagnostic]]:
+                   reporter: Reporter, cache: Cache | None = None,
+                   theme_digest: str = "") -> tuple[list[Document], list[PortfolioError],
+                                                    list[Diagnostic], int]:
+    """Read all sources. Returns documents, errors, warnings and how many came from the cache."""
+    cache = cache or Cache(config.root, enabled=False)
+    results: dict[int, Result | PortfolioError] = {}
+    misses: list[tuple[int, Source, bytes, str]] = []
+    cached = 0
+    for index, source in enumerate(sources):
+        try:
+            data = _read_bytes(source)
+        except PortfolioError as exc:
+            results[index] = exc
+            reporter.document(source, cached=False)
+            continue
+        key = cache_key(config, source, data, theme_digest)
+        hit = cache.get(key)
+        if hit is not None:
+            results[index] = hit
+            cached += 1
+            reporter.document(source, cached=True)
+        else:
+            misses.append((index, source, data, key))
+
+    for (index, source, _, key), result in _convert(config, misses, template_dirs):
+        if result is not None and not isinstance(result, PortfolioError):
+            meta, rendered = result
+            result = (meta, cache.put(key, meta, rendered))
+        results[index] = result
+        reporter.document(source, cached=False)
+
     documents: list[Document] = []
     errors: list[PortfolioError] = []
     diagnostics: list[Diagnostic] = []
-    for source in sources:
-        try:
-            result = read_source(config, source, template_dirs)
-            if result is None:
-                diagnostics.append(Diagnostic("empty file; skipped", source.rel_path))
-                continue
+    for index, source in enumerate(sources):
+        result = results[index]
+        if isinstance(result, PortfolioError):
+            errors.append(result)
+        elif result is None:
+            diagnostics.append(Diagnostic("empty file; skipped", source.rel_path))
+        else:
             meta, rendered = result
-            documents.append(make_document(source, meta, rendered))
+            try:
+                documents.append(make_document(source, meta, rendered))
+            except PortfolioError as exc:
+                errors.append(exc)
+                continue
             diagnostics += [Diagnostic(msg, source.rel_path, line)
                             for msg, line in rendered.warnings]
-        except PortfolioError as exc:
-            errors.append(exc)
-        except RecursionError:
-            errors.append(SourceError("too deeply nested to render", source.rel_path))
-        reporter.document(source, cached=False)
-    return documents, errors, diagnostics
+    return documents, errors, diagnostics, cached
+
+
+def _convert(config: Config, misses: list[tuple[int, Source, bytes, str]],
+             template_dirs: tuple[str, ...]):
+    """Yield (miss, result) pairs: in a process pool when it pays, else in this process."""
+    notebooks = [m for m in misses if m[1].format == "notebook"]
+    markdown = [m for m in misses if m[1].format != "notebook"]
+    workers = min(os.cpu_count() or 1, 4)
+    use_pool = workers > 1 and (len(notebooks) >= MIN_NOTEBOOKS_FOR_POOL
+                                or len(markdown) >= MIN_MARKDOWN_FOR_POOL)
+    if not use_pool:
+        for miss in misses:
+            yield miss, _safe_read((config, miss[1], template_dirs, miss[2]))
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    initializer = _warm_up if notebooks else None
+    ordered = notebooks + markdown  # the slow ones first, so both cores stay busy to the end
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer,
+                             initargs=(template_dirs,) if notebooks else ()) as pool:
+        jobs = ((config, m[1], template_dirs, m[2]) for m in ordered)
+        chunk = 1 if notebooks else 16
+        for miss, result in zip(ordered, pool.map(_safe_read, jobs, chunksize=chunk), strict=True):
+            yield miss, result

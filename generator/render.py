@@ -238,7 +238,7 @@ def _template_error(exc: jinja2.TemplateError, template: str) -> TemplateError:
     """Name the template file and line: Jinja rewrites traceback frames to template lines."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return TemplateError(f"template syntax error: {exc.message}",
-                             exc.filename or exc.name or template, exc.lineno)
+                             _short(exc.filename or exc.name or template), exc.lineno)
     filename, line = template, None
     tb = sys.exc_info()[2] or exc.__traceback__
     while tb is not None:

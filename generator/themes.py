@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:
+    import jinja2
 
 
 def default_theme_dir() -> Path:
@@ -44,6 +46,8 @@ def nbconvert_dirs(dirs: list[Path]) -> tuple[str, ...]:
 
 def environment(dirs: list[Path]) -> jinja2.Environment:
     """A strict, autoescaping environment; filters are added by the renderer."""
+    import jinja2
+
     loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in dirs
                if (d / "templates").is_dir()]
     default = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))

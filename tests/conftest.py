@@ -90,7 +90,7 @@ def copy_example(dest: Path) -> Path:
 @pytest.fixture(scope="session")
 def example_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example site built once per session into `<tmp>/out` (read-only for tests)."""
-    from generator import build
+    from generator.build import build
 
     root = copy_example(tmp_path_factory.mktemp("example") / "site")
     out = root.parent / "out"
