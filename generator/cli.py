@@ -234,5 +234,31 @@ def _created(path: Path, open_: bool) -> None:
         click.edit(filename=str(path))
 
 
+@cli.command()
+@click.option("--site", "site", type=click.Path(file_okay=False),
+              help="The site folder (default: the nearest folder with portfolio.yml).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; 0.0.0.0 shows the site to your whole network.")
+@click.option("--drafts/--no-drafts", default=True, show_default=True,
+              help="Show draft posts and projects (with a draft banner).")
+@click.option("--open", "open_", is_flag=True, help="Open the site in your web browser.")
+@handle_errors
+def serve(site: str | None, port: int, host: str, drafts: bool, open_: bool) -> None:
+    """Preview the site, rebuilding and reloading the browser on every save."""
+    from .serve import serve as run_serve
+
+    def info(text: str) -> None:
+        click.echo(text)
+        sys.stdout.flush()  # a parent process (or a test) reads the URL line at once
+
+    def warn(text: str) -> None:
+        click.secho(text, fg="yellow", err=True)
+
+    run_serve(site_root(site), host=host, port=port, drafts=drafts, open_browser=open_,
+              info=info, warn=warn)
+
+
 def main() -> None:
     cli(prog_name="portfolio")
