@@ -77,5 +77,4 @@ class ConsoleReporter:
             if report.cached else ""
         click.echo(f"Built {', '.join(parts)} ({report.files} files{cache}) in "
                    f"{report.seconds:.1f} s")
-        click.echo(f"Site written to {where}/ - open {where}/index.html or run 'portfolio "
-                   "serve' to preview it.")
+        click.echo(f"Site written to {where}/ - preview it with 'portfolio serve'.")
