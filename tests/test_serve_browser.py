@@ -1,0 +1,70 @@
+"""An open page reloads itself after an edit: Playwright driving Debian's chromium.
+
+Skips locally when chromium (or Playwright) is missing; under CI it fails instead, because CI
+installs chromium (`.ci/run`) and a silent skip there would hide a broken live reload.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .helpers_serve import POST, Server, make_serve_site, save
+
+pytestmark = pytest.mark.browser
+
+POST_PATH = "content/posts/2026-01-05-first-post.md"
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI is set, so this must not be skipped)")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def chromium():  # type: ignore[no-untyped-def]
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        _missing("chromium is not installed (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright is not installed (pip install playwright)")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_open_page_reloads_itself_after_an_edit(chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    site = make_serve_site(tmp_path / "site")
+    with Server(site) as srv:
+        srv.wait_ready()
+        page = chromium.new_page()
+        # the test only talks to the local server: anything else is a bug
+        page.route("**/*", lambda route: route.continue_()
+                   if route.request.url.startswith(srv.origin) else route.abort())
+        page.goto(srv.url + "blog/")
+        page.get_by_role("link", name="First post").first.click()
+        page.wait_for_selector("text=The original sentence.")
+        page.evaluate("window.__marker = 'before-reload'")
+
+        save(site / POST_PATH, POST.replace("The original sentence.", "Live edit arrived."))
+        page.wait_for_selector("text=Live edit arrived.", timeout=30_000)
+        # it was a real reload of the page, not the test navigating
+        assert page.evaluate("window.__marker") is None
+
+        broken = POST.replace("tags: [testing]", "tags: [testing")
+        save(site / POST_PATH, broken)
+        page.wait_for_selector("text=The site did not build", timeout=30_000)
+        assert POST_PATH in page.inner_text("pre.portfolio-error")
+
+        save(site / POST_PATH, POST.replace("The original sentence.", "Back to normal."))
+        page.wait_for_selector("text=Back to normal.", timeout=30_000)
+        assert srv.proc.poll() is None
