@@ -96,7 +96,8 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     report = BuildReport(out_dir=config.output_dir)
     inventory = inventory or sources.discover(config.root, config.exclude)
     dirs = dirs or themes.theme_dirs(config.root, config.theme)
-    env = themes.environment(dirs)
+    env = themes.environment(dirs, config.root / ".portfolio" / "jinja"
+                             if cache is not None and cache.enabled else None)
     diagnostics = [Diagnostic(msg, path) for path, msg in inventory.warnings]
     reporter.start(len(inventory.documents))
     documents, errors, read_diags, cached = read_documents(

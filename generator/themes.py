@@ -44,8 +44,12 @@ def nbconvert_dirs(dirs: list[Path]) -> tuple[str, ...]:
     return tuple(str(d / "nbconvert") for d in dirs if (d / "nbconvert").is_dir())
 
 
-def environment(dirs: list[Path]) -> jinja2.Environment:
-    """A strict, autoescaping environment; filters are added by the renderer."""
+def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
+    """A strict, autoescaping environment; filters are added by the renderer.
+
+    With `cache_dir`, compiled templates are kept on disk: compiling the theme costs more than
+    rendering a small site's pages.
+    """
     import jinja2
 
     loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in dirs
@@ -60,7 +64,20 @@ def environment(dirs: list[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(cache_dir),
     )
+
+
+def _bytecode_cache(cache_dir: Path | None):
+    if cache_dir is None:
+        return None
+    import jinja2
+
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(cache_dir))
 
 
 def static_files(dirs: list[Path]) -> dict[str, Path]:

@@ -116,10 +116,20 @@ def write_tree(staging: Path, outputs: Iterable[Output]) -> list[str]:
             with open(target, "wb") as handle:
                 handle.write(output.data)
         elif output.src is not None:
-            shutil.copyfile(output.src, target, follow_symlinks=True)
+            if not (output.immutable and _link(output.src, target)):
+                shutil.copyfile(output.src, target, follow_symlinks=True)
         else:
             target.touch()
     return sorted(written)
+
+
+def _link(src: Path, target: Path) -> bool:
+    """Hard-link an immutable cache blob (no bytes copied); False where links are not possible."""
+    try:
+        os.link(src, target)
+        return True
+    except OSError:
+        return False
 
 
 def _carry_over(old: Path, staging: Path, ours: set[str], new: set[str]) -> list[str]:
