@@ -157,7 +157,9 @@ def init_site(folder: Path, *, force: bool = False, today: dt.date | None = None
         if rel == "portfolio.yml":
             target.write_text(_config_text(folder, github), "utf-8", newline="\n")
         else:
-            target.write_bytes(src.read_bytes())
+            # the sample notebook is dated the day the site is made, like the sample post
+            data = src.read_bytes().replace(b"date: 2026-01-01", f"date: {today}".encode())
+            target.write_bytes(data)
         result.created.append(rel)
     if write_workflow is not None:
         write_workflow(folder, force=True, branch=github.branch if github else "main",
@@ -221,7 +223,8 @@ def _notebook_json(front: str, title: str) -> str:
     from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_raw_cell
 
     cells = [new_raw_cell(front),
-             new_markdown_cell(f"# {title}\n\nWhat this notebook explores, and why."),
+             new_markdown_cell("What this notebook explores, and why. (The title and date are "
+                               "in the first cell; edit them there.)"),
              new_code_cell("")]
     for index, cell in enumerate(cells):
         cell.id = f"cell-{index}"  # readable, stable ids instead of random ones

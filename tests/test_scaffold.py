@@ -66,6 +66,8 @@ def test_init_creates_a_site_that_builds(tmp_path: Path) -> None:
     assert "_site/" in (site / ".gitignore").read_text().splitlines()
     assert ".portfolio/" in (site / ".gitignore").read_text().splitlines()
     assert "portfolio serve" in result.output
+    nb = nbformat.read(site / "projects/first-notebook.ipynb", as_version=4)
+    assert f"date: {dt.date.today().isoformat()}" in nb.cells[0].source
 
     report = build(site, out_dir=tmp_path / "out")
     assert (report.posts, report.projects, report.pages) == (1, 1, 1)
