@@ -107,10 +107,15 @@ class Builder:
         state.out_dir, state.error = out, None
         for diagnostic in report.diagnostics:
             self.warn(f"warning: {diagnostic}")
-        self.info(f"Built {report.posts} posts, {report.projects} projects, {report.pages} "
-                  f"pages in {time.perf_counter() - started:.1f} s")
+        counts = ", ".join(_plural(n, word) for n, word in (
+            (report.posts, "post"), (report.projects, "project"), (report.pages, "page")))
+        self.info(f"Built {counts} in {time.perf_counter() - started:.1f} s")
         state.hub.bump()
         return True
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' * (count != 1)}"
 
 
 def bind(host: str, port: int, state: SiteState) -> ThreadingHTTPServer:
@@ -164,6 +169,7 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool
             warn(f"warning: serving on {host}: other computers on your network can see this "
                  "site, drafts included. Use --host 127.0.0.1 to keep it to yourself.")
         watcher.start()  # before the first build, so no early edit is missed
+        info(f"Building {root.name} (drafts {'shown' if drafts else 'hidden'})...")
         builder.build_once()
         url = display_url(host, server.server_address[1], state.base_path)
         info(f"Serving at {url}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import os
+import re
 import signal
 import socket
 import threading
@@ -215,6 +216,40 @@ def test_config_edit_rebuilds(server: Server, site: Path) -> None:
     config = site / "portfolio.yml"
     save(config, config.read_text().replace("Serve Test", "Renamed Site"))
     poll(lambda: "Renamed Site" in fetch(server.url)[2], what="the new site title")
+
+
+def test_new_theme_folder_is_watched_and_template_errors_show(server: Server,
+                                                              site: Path) -> None:
+    """`themes/` does not exist at start: creating it is noticed, and a template error shows."""
+    from generator.themes import default_theme_dir
+
+    base = (default_theme_dir() / "templates/base.html").read_text()
+    override = site / "themes/default/templates/base.html"
+    override.parent.mkdir(parents=True)
+    save(override, base.replace("</main>", "<p>THEME-OVERRIDE</p></main>"))
+    poll(lambda: "THEME-OVERRIDE" in fetch(server.url)[2], what="the site theme")
+
+    save(override, base.replace("</main>", "{% if %}</main>"))
+    poll(lambda: fetch(server.url)[0] == 500, what="the template error page")
+    text = BeautifulSoup(fetch(server.url)[2], "html.parser").find("pre").get_text()
+    assert re.search(r"themes/default/templates/base\.html:\d+", text), text
+
+    save(override, base.replace("</main>", "<p>THEME-FIXED</p></main>"))
+    poll(lambda: "THEME-FIXED" in fetch(server.url)[2], what="the fixed theme")
+
+
+def test_build_while_serving_is_independent(server: Server, site: Path) -> None:
+    """`portfolio build` next to a running server: its own output, the lock, no mixing."""
+    import subprocess
+    import sys
+
+    save(site / POST_PATH, POST.replace("original", "concurrent"))
+    done = subprocess.run([sys.executable, "-m", "generator", "build"], cwd=site,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    built = (site / "_site").rglob("index.html")
+    assert not any("__portfolio__" in p.read_text() for p in built)
+    poll(lambda: "concurrent" in fetch(find_post_url(server))[2], what="the served edit")
 
 
 def test_editor_temp_files_do_not_rebuild(site: Path) -> None:
