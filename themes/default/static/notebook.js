@@ -61,6 +61,11 @@
       return;
     }
     var layout = merge(themeLayout(), figure.layout || {});
+    /* A fixed width wider than the column (a phone) would scroll: let plotly autosize instead. */
+    if (layout.width && layout.width > target.clientWidth) {
+      delete layout.width;
+      layout.autosize = true;
+    }
     window.Plotly.newPlot(target, figure.data || [], layout, { responsive: true, displaylogo: false })
       .then(function () {
         container.classList.add("is-live");
