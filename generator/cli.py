@@ -45,6 +45,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except BuildFailed as exc:
             if debug:
                 traceback.print_exc()
+                for error in exc.errors:  # each document's own traceback, with its cause
+                    if error.__traceback__ is not None or error.__cause__ is not None:
+                        traceback.print_exception(error)
             for error in exc.errors:
                 click.secho(format_error(error), err=True, fg="red")
             more = exc.total - len(exc.errors)
@@ -134,10 +137,12 @@ def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_go
 @click.option("--strict", is_flag=True, help="Refuse to deploy when the build has warnings.")
 @click.option("--ignore-version", is_flag=True,
               help="Deploy even if a newer portfolio made the last deploy.")
+@click.option("--install", default="pip install portfolio", show_default=True,
+              help="With --workflow: the command that installs portfolio in CI.")
 @handle_errors
 def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: str | None,
            force: bool, dry_run: bool, no_build: bool, no_push: bool, strict: bool,
-           ignore_version: bool) -> None:
+           ignore_version: bool, install: str) -> None:
     """Publish the site to GitHub Pages (a gh-pages branch, or an Actions workflow)."""
     from .config import load_config
 
@@ -147,7 +152,8 @@ def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: 
         from .workflow import write_workflow
 
         path = write_workflow(root, force=force, output_dir=config.output,
-                              base_url_in_config=bool(config.url))
+                              base_url_in_config=bool(config.url), install=install,
+                              branch=config.github.branch)
         click.echo(f"Wrote {path.relative_to(root)}. On GitHub, set Settings → Pages → Source "
                    "to 'GitHub Actions', then push.")
         return
