@@ -74,6 +74,7 @@ class Config:
     pygments_dark_style: str = "monokai"
     budget_page_kb: int = 10240
     path: Path | None = None
+    repo_prefix: str = ""  # the site's folder inside its git repository ("" at the top)
 
     @property
     def base_path(self) -> str:
@@ -140,6 +141,19 @@ _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false",
                dict: "a mapping (key: value lines)", list: "a list"}
 
 
+def repo_prefix(root: Path) -> str:
+    """Where the site sits in its git repository (`site/`), for Colab and GitHub links.
+
+    Found by walking up to the folder holding `.git`, with no git subprocess; a site that is
+    not in a repository (or is its top) gets ''.
+    """
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            rel = root.relative_to(folder).as_posix()
+            return "" if rel == "." else rel + "/"
+    return ""
+
+
 def find_root(start: Path) -> Path | None:
     """Walk up from `start` to the first folder holding `portfolio.yml`."""
     start = start.absolute()
@@ -187,9 +201,15 @@ class _Checker:
                            f"{_TYPE_NAMES[expected]}, not {got}", hint)
                 continue
             out[name] = value
+        misspelt = {close for key in data if str(key) not in schema
+                    for close in difflib.get_close_matches(str(key), list(schema), n=1)}
         for name, (_, required) in schema.items():
-            if required and name not in data:
-                self.error(keys, f"missing required key '{'.'.join((*keys, name))}'")
+            if required and name not in data and name not in misspelt:  # one error per typo
+                hint = f"add '{name}:' to {'the ' + '.'.join(keys) + ' section' if keys else ''}" \
+                       f"{'portfolio.yml' if not keys else ''}"
+                if name == "author":
+                    hint = "add an 'author:' section with at least 'name: Your Name' under it"
+                self.error(keys, f"missing required key '{'.'.join((*keys, name))}'", hint)
         return out
 
 
@@ -248,7 +268,7 @@ def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Confi
     top.pop("menu", None)
     top["exclude"] = tuple(str(x) for x in top.get("exclude", ()))
     return Config(
-        root=root, path=path,
+        root=root, path=path, repo_prefix=repo_prefix(root),
         author=Author(**author, links=tuple((str(k), str(v)) for k, v in links.items())),
         github=RepoInfo(**github), notebooks=NotebookOptions(**notebooks), menu=tuple(menu),
         **top,

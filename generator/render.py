@@ -88,7 +88,9 @@ class Renderer:
                 return self.url(self.targets[target])
             if target.endswith("/") or target.endswith("index.html"):
                 return self.url(target)
-            self.diagnostics.append(Diagnostic(f"broken link to '{target}'", doc.source.rel_path))
+            line = next((n for t, n in doc.rendered.links if t == target and n), None)
+            self.diagnostics.append(Diagnostic(f"broken link to '{target}'", doc.source.rel_path,
+                                               line))
             return self.url(target)
         return _PLACEHOLDER.sub(replace, html)
 
@@ -124,7 +126,7 @@ class Renderer:
         if not gh.configured:
             return None
         return notebook_links(gh.owner, gh.repo, meta.branch or gh.branch,
-                              meta.path or doc.source.rel_path)
+                              meta.path or self.config.repo_prefix + doc.source.rel_path)
 
     def _image(self, doc: Document) -> str:
         image = doc.meta.image

@@ -88,3 +88,17 @@ def test_digest_ignores_unrelated_keys(tmp_path):
     b = load_config(write(tmp_path, "title: B\nauthor: {name: A}\n"))
     assert a.digest("safe", "notebooks") == b.digest("safe", "notebooks")
     assert a.digest() != b.digest()
+
+
+def test_misspelt_required_key_is_one_error(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, "tilte: T\nauthor: {name: A}\n"))
+    assert "unknown key 'tilte'" in info.value.message
+
+
+def test_repo_prefix_for_a_site_in_a_subfolder(tmp_path):
+    (tmp_path / ".git").mkdir()
+    site = tmp_path / "site"
+    site.mkdir()
+    assert load_config(write(site, "title: T\nauthor: {name: A}\n")).repo_prefix == "site/"
+    assert load_config(write(tmp_path, "title: T\nauthor: {name: A}\n")).repo_prefix == ""

@@ -160,3 +160,15 @@ def test_missing_theme_is_a_config_error(make_site):
     config.write_text(config.read_text() + "theme: nope\n")
     with pytest.raises(Exception, match="theme 'nope' not found"):
         build(root)
+
+
+def test_colab_path_includes_the_site_folder_inside_the_repository(make_site, tmp_path):
+    from .conftest import notebook
+
+    root = make_site(POSTS)
+    (root / "projects" / "nb.ipynb").write_text(notebook([{"cell_type": "markdown",
+                                                           "source": "# NB\ntext"}]))
+    (root.parent / ".git").mkdir()  # the site is the `site/` folder of a repository
+    files = render_in_memory(root)
+    colab = page(files, "projects/nb/index.html").select_one("a.badge-colab")["href"]
+    assert colab.endswith("/tester/repo/blob/main/site/projects/nb.ipynb")
