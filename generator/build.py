@@ -11,7 +11,7 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .config import Config, load_config
 from .documents import Output, Source
@@ -75,6 +75,7 @@ class BuildReport:
     up_to_date: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: list[PortfolioError] = field(default_factory=list)
+    site: Any = None  # the assembled Site, for the checks (generator.check)
 
 
 def build_date() -> dt.datetime | None:
@@ -110,7 +111,7 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
         raise BuildFailed(errors)
     report.failed = errors[:MAX_ERRORS]
     stamp = build_date()
-    today = stamp.date() if stamp else dt.date.today()
+    today = stamp.date() if stamp else dt.datetime.now(dt.timezone.utc).date()  # not local TZ
     the_site = site.assemble(config, documents, today=today, drafts=drafts, build_date=stamp)
     outputs, render_diags = render.render_site(the_site, env, inventory.assets,
                                                themes.static_files(dirs))
@@ -119,6 +120,7 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     report.pages, report.tags = len(the_site.pages), len(the_site.tags)
     report.files = len(outputs)
     report.diagnostics = diagnostics
+    report.site = the_site
     return outputs, report
 
 
@@ -164,6 +166,10 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         outputs, report = render_outputs(config, drafts=drafts, reporter=reporter,
                                          keep_going=keep_going, cache=cache,
                                          inventory=inventory, dirs=dirs)
+        from .check import site_findings
+
+        report.diagnostics += site_findings(config, outputs, report.site, full=strict,
+                                            known=report.diagnostics)
         for diagnostic in report.diagnostics:
             reporter.diagnostic(diagnostic)
         if strict and report.diagnostics:
@@ -176,7 +182,7 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
     report.seconds = time.perf_counter() - started
     reporter.finish(report)
     if report.failed:
-        raise BuildFailed(report.failed)
+        raise BuildFailed(report.failed, published=True)
     return report
 
 

@@ -52,8 +52,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
                 click.secho(format_error(error), err=True, fg="red")
             more = exc.total - len(exc.errors)
             tail = f" (and {more} more)" if more > 0 else ""
-            _fail(f"Build failed: {exc.total} error(s){tail}. The previous site was left as it "
-                  "was.")
+            _fail(f"Build failed: {exc.total} error(s){tail}. {exc.outcome()}")
         except UsageError as exc:
             _fail(format_error(exc), Exit.USAGE)
         except PortfolioError as exc:
@@ -62,6 +61,13 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(format_error(exc))
         except KeyboardInterrupt:
             _fail("Aborted! The previous site was left as it was.", Exit.INTERRUPTED)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug of ours: still one message, the traceback on --debug
+            if debug:
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc}\n  hint: this is a bug in "
+                  "portfolio; run again with --debug and report the traceback")
 
     return wrapper
 
@@ -108,6 +114,7 @@ def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_go
           base_url: str | None, force: bool, quiet: bool) -> None:
     """Build the site into its output folder."""
     from .build import build as run_build
+    from .errors import PortfolioError
     from .reporting import ConsoleReporter
 
     root = site_root(site)
@@ -116,6 +123,11 @@ def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_go
         report = run_build(root, out_dir=out, drafts=drafts, strict=strict,
                            keep_going=keep_going, force=force, base_url=base_url,
                            reporter=reporter)
+    except PortfolioError:
+        if not strict:  # warnings matter most when the build failed (under --strict: errors)
+            for diag in reporter.diagnostics:
+                click.secho(f"warning: {diag}", fg="yellow", err=True)
+        raise
     finally:
         reporter.close()
     reporter.summary(report, root)
@@ -198,6 +210,14 @@ def init(directory: str, force: bool) -> None:
                    f"(branch {result.github.branch}); the site will be at {result.github.url}")
     else:
         click.echo("No GitHub remote found: set 'url' and 'github' in portfolio.yml later.")
+    from .config import repo_prefix
+
+    prefix = repo_prefix(result.root)
+    if prefix:
+        click.secho(f"warning: this site is the folder '{prefix}' of a git repository. GitHub "
+                    "runs workflows only from the repository's top-level .github/workflows/: "
+                    f"move {prefix}.github there and add 'working-directory: {prefix.rstrip('/')}"
+                    "' to its build steps, or use 'portfolio deploy'.", fg="yellow", err=True)
     where = "" if Path(directory).absolute() == Path.cwd() else f"cd {directory} && "
     click.echo(f"Next: {where}portfolio serve")
 

@@ -83,10 +83,20 @@ class UsageError(PortfolioError):
 class BuildFailed(PortfolioError):
     """One or more documents failed; carries every error (capped at `MAX_ERRORS`)."""
 
-    def __init__(self, errors: list[PortfolioError], total: int | None = None) -> None:
+    def __init__(self, errors: list[PortfolioError], total: int | None = None, *,
+                 published: bool = False) -> None:
         self.errors = errors[:MAX_ERRORS]
         self.total = total if total is not None else len(errors)
-        super().__init__(f"{self.total} error(s); the site was not written")
+        self.published = published  # True under --keep-going: the valid pages were written
+        super().__init__(f"{self.total} error(s); " + (
+            "every other page was written" if published else "the site was not written"))
+
+    def outcome(self) -> str:
+        """What happened to the output folder, for the CLI's last line."""
+        if self.published:
+            return "Every other page was built and written (--keep-going); fix the errors " \
+                   "above before publishing."
+        return "Nothing was written: the previous site was left as it was."
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,9 @@ def document_url(source: Source, slug: str) -> str:
     if slug == "index" and not parent:
         return ""
     prefix = "/".join(slugify(p) for p in parent)
+    if parent and PurePosixPath(source.rel_path).stem.lower() == "index" \
+            and slug == slugify(parent[-1]):
+        return f"{prefix}/"  # content/a/index.md is the page /a/, like a.md (B4 checks both)
     return f"{prefix}/{slug}/" if prefix else f"{slug}/"
 
 

@@ -44,20 +44,18 @@ def _hint_for(problem: str) -> str | None:
     return None
 
 
-def _check_no_aliases(node: yaml.Node, seen: int = 0) -> None:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if getattr(current, "anchor", None):
-            mark = current.start_mark
+def _check_no_aliases(text: str) -> None:
+    """Refuse anchors and aliases, from the event stream (composed nodes do not keep them).
+
+    An alias is the same node object reused, so a walk over the composed tree would expand a
+    9x9 alias bomb into 9**9 visits; the events list each anchor and alias exactly once.
+    """
+    for event in yaml.parse(text, Loader=_Loader):
+        if getattr(event, "anchor", None):
+            mark = event.start_mark
             raise YamlProblem("YAML anchors and aliases (&name, *name) are not allowed here",
                               mark.line + 1, mark.column + 1,
                               "write the values out in full")
-        if isinstance(current, yaml.MappingNode):
-            for key, value in current.value:
-                stack.extend((key, value))
-        elif isinstance(current, yaml.SequenceNode):
-            stack.extend(current.value)
 
 
 def load_with_lines(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
@@ -74,8 +72,8 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
         raise YamlProblem(f"invalid YAML: {exc}") from None
     if node is None:
         return None, {}
-    if "*" in text or "&" in text:  # cheap pre-filter; the walk is exact
-        _check_no_aliases(node)
+    if "*" in text or "&" in text:  # cheap pre-filter; the event scan is exact
+        _check_no_aliases(text)
     lines: dict[tuple[str, ...], int] = {}
     _collect_lines(node, (), lines)
     try:
