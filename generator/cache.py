@@ -109,6 +109,7 @@ class Cache:
             rendered["toc"] = tuple(Heading(**h) for h in rendered["toc"])
             for name in ("links", "warnings"):
                 rendered[name] = tuple(tuple(x) for x in rendered[name])
+            rendered["scripts"] = tuple(rendered.get("scripts", ()))
             result = Rendered(**rendered, assets=tuple(assets))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: a miss, never a crash

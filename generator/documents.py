@@ -77,6 +77,7 @@ class Rendered:
     thumbnail: str = ""  # a document-relative asset path, e.g. the first output image
     has_math: bool = False
     has_plotly: bool = False
+    scripts: tuple[str, ...] = ()  # JS libraries a notebook page needs: vega5, widgets8, ...
     links: tuple[tuple[str, int], ...] = ()  # relative links to other sources, with lines
     assets: tuple[Asset, ...] = ()
     warnings: tuple[tuple[str, int | None], ...] = ()

@@ -123,8 +123,13 @@ def notebook_front_matter(nb: dict[str, Any], path: str) -> tuple[RawMeta, int |
             merged.setdefault(str(key), value)
     heading = ""
     for index, cell in enumerate(cells):
-        if index != carrier and isinstance(cell, dict) and cell.get("cell_type") == "markdown":
-            match = re.search(r"^#\s+(.+?)\s*$", cell_text(cell), re.MULTILINE)
+        if index == carrier or not isinstance(cell, dict):
+            continue
+        if cell.get("cell_type") == "heading" and cell.get("level") == 1:  # nbformat v3
+            heading = cell_text(cell).strip()
+            break
+        if cell.get("cell_type") == "markdown":
+            match = re.search(r"^#\s+(.+?)\s*#*\s*$", cell_text(cell), re.MULTILINE)
             if match:
                 heading = match[1].strip()
                 break

@@ -37,7 +37,8 @@ def read_source(config: Config, source: Source, template_dirs: tuple[str, ...],
         data = _read_bytes(source)
     if source.format == "notebook":
         return read_notebook(source, data, safe=config.safe, template_dirs=template_dirs,
-                             output_max_lines=config.notebooks.output_max_lines)
+                             output_max_lines=config.notebooks.output_max_lines,
+                             notebooks=config.notebooks)
     return read_markdown(source, data, safe=config.safe)
 
 

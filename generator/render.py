@@ -104,7 +104,8 @@ class Renderer:
             "reading_time": doc.reading_time, "is_notebook": doc.is_notebook,
             "featured": meta.featured, "draft": meta.draft, "toc": list(doc.rendered.toc)
             if meta.toc else [], "has_math": doc.rendered.has_math,
-            "has_plotly": doc.rendered.has_plotly, "image": self._image(doc),
+            "has_plotly": doc.rendered.has_plotly, "scripts": list(doc.rendered.scripts),
+            "image": self._image(doc),
             "demo_url": meta.demo if is_safe_url(meta.demo) else "",
             "repo_url": repo_url(meta.repo) if meta.repo and doc.source.format == "markdown"
             else "", "colab_url": "", "github_url": "", "download_url": "",

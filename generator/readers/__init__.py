@@ -65,19 +65,23 @@ def _drop_first_heading(body: str) -> str:
 
 
 def read_notebook(source: Source, data: bytes, *, safe: bool, template_dirs: tuple[str, ...],
-                  output_max_lines: int = 400) -> tuple[Meta, Rendered]:
-    """A notebook project or post, converted from its saved outputs."""
+                  output_max_lines: int = 400, notebooks=None) -> tuple[Meta, Rendered]:
+    """A notebook project or post, converted from its saved outputs (or run first, when
+    `execute: true` is set site-wide under `notebooks:` or in its front matter)."""
     from ..documents import Asset
+    from ..execute import runner
     from ..nbfront import load_json, notebook_front_matter
-    from .notebook import convert, prepare
+    from .notebook import convert, prepare, upgrade
 
     nb_json = load_json(data, source.rel_path)
     raw, carrier, heading = notebook_front_matter(nb_json, source.rel_path)
+    upgraded = upgrade(nb_json, source.rel_path)  # a broken notebook is reported as such first
     warnings: list[tuple[str, int | None]] = []
     meta = validate(raw, source.rel_path, title_fallback=heading,
                     date_fallback=_filename_date(source), need_date=source.kind == "post",
                     warnings=warnings)
-    nb = prepare(nb_json, source.rel_path, carrier)
+    nb = prepare(upgraded, source.rel_path, carrier, run=runner(meta, notebooks, source),
+                 drop_title=meta.title)
     result = convert(nb, source.rel_path, template_dirs,
                      safe=meta.safe if meta.safe is not None else safe,
                      output_max_lines=output_max_lines)
@@ -86,6 +90,7 @@ def read_notebook(source: Source, data: bytes, *, safe: bool, template_dirs: tup
     return meta, Rendered(
         html=result.html, toc=tuple(result.toc), summary=result.summary, words=result.words,
         thumbnail=result.thumbnail, has_math=result.has_math, has_plotly=result.has_plotly,
+        scripts=result.scripts,
         links=tuple(result.links), assets=tuple(assets),
         warnings=tuple(warnings + result.warnings),
     )

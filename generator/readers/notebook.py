@@ -10,26 +10,27 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import posixpath
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ..documents import Asset, Heading
 from ..errors import SourceError
+from . import nboutputs
 from .directives import apply_directives
 from .markdown import AnchorSet, render_markdown
 
-IMAGE_TYPES = ("image/png", "image/jpeg", "image/svg+xml", "image/gif", "image/webp")
-JS_TYPES = ("application/vnd.plotly.v1+json",)
-DISPLAY_PRIORITY = [
-    "application/vnd.jupyter.widget-view+json", *JS_TYPES, "text/html", "text/markdown",
-    "image/svg+xml", "image/png", "image/jpeg", "image/gif", "image/webp", "text/latex",
-    "application/javascript", "text/plain",
-]
-_EXT = {"image/png": ".png", "image/jpeg": ".jpg", "image/svg+xml": ".svg",
-        "image/gif": ".gif", "image/webp": ".webp"}
+_EXT = nboutputs.EXT
+
+
+class _Shared(dict):
+    """Per-conversion state for our filters. nbconvert deep-copies `resources` before
+    templating; without this, what the filters gather (TOC, links, math) would be lost."""
+
+    def __deepcopy__(self, memo: dict) -> _Shared:
+        return self
 
 
 class NotebookResult:
@@ -42,6 +43,7 @@ class NotebookResult:
         self.summary = ""
         self.has_math = False
         self.has_plotly = False
+        self.scripts: tuple[str, ...] = ()  # JavaScript libraries the page must load
         self.thumbnail = ""
         self.links: list[tuple[str, int]] = []
         self.assets: list[Asset] = []
@@ -62,10 +64,8 @@ def _exporter(template_dirs: tuple[str, ...]):
         """
 
         def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
-            info = nb.metadata.get("language_info", {})
-            lexer = info.get("pygments_lexer", info.get("name", None))
             self.register_filter("highlight_code",
-                                 Highlight2HTML(pygments_lexer=lexer, parent=self))
+                                 Highlight2HTML(pygments_lexer=kernel_lexer(nb), parent=self))
             resources = self._init_resources(resources)
             return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
 
@@ -76,13 +76,57 @@ def _exporter(template_dirs: tuple[str, ...]):
     config.HTMLExporter.exclude_output_prompt = True
     config.HTMLExporter.sanitize_html = False
     config.TemplateExporter.exclude_input_prompt = True
-    config.NbConvertBase.display_data_priority = DISPLAY_PRIORITY
-    config.ExtractOutputPreprocessor.enabled = True
-    config.ExtractOutputPreprocessor.extract_output_types = set(IMAGE_TYPES)
     exporter = PortfolioExporter(config=config)
     exporter.register_filter("markdown2html", _markdown_filter())
-    exporter.register_filter("clean_html", lambda text: text)  # trusted: the author's own
+    exporter.register_filter("clean_html", _clean_html_filter())
+    exporter.register_filter("filter_data_type", _data_type_filter())
+    exporter.register_filter("latex_for_mathjax", nboutputs.latex_for_mathjax)
+    exporter.register_filter("is_vega", nboutputs.is_vega)
     return exporter
+
+
+def kernel_lexer(nb) -> str | None:
+    """The Pygments lexer of the notebook's language (R, Julia, ...), not always Python."""
+    info = nb.metadata.get("language_info") or {}
+    spec = nb.metadata.get("kernelspec") or {}
+    name = info.get("pygments_lexer") or info.get("name") or spec.get("language")
+    if isinstance(info.get("codemirror_mode"), dict) and not name:
+        name = info["codemirror_mode"].get("name")
+    if not isinstance(name, str) or not name:
+        return None
+    from pygments.lexers import get_lexer_by_name
+    from pygments.util import ClassNotFound
+
+    try:
+        get_lexer_by_name(name)
+    except ClassNotFound:
+        return None  # nbconvert would raise; plain text is better than a failed page
+    return name
+
+
+def _data_type_filter():
+    import jinja2
+
+    @jinja2.pass_context
+    def filter_data_type(context, data) -> list[str]:
+        return [nboutputs.choose(data, context["resources"]["portfolio"]["widget_models"])]
+
+    return filter_data_type
+
+
+def _clean_html_filter():
+    """Identity for the author's own notebooks; under `safe: true`, nbconvert's sanitiser."""
+    import jinja2
+
+    @jinja2.pass_context
+    def clean_html(context, text) -> str:
+        if context["resources"]["portfolio"]["safe"]:
+            from nbconvert.filters.strings import clean_html as sanitise
+
+            return sanitise(text)
+        return text
+
+    return clean_html
 
 
 def _markdown_filter():
@@ -136,8 +180,8 @@ def _stable_ids(cells: list[dict], path: str) -> None:
         used.add(cid)
 
 
-def prepare(nb_json: dict[str, Any], path: str, drop_cell: int | None):
-    """Upgrade and validate in memory (the file is never rewritten); apply cell directives."""
+def upgrade(nb_json: dict[str, Any], path: str):
+    """Upgrade to v4 and validate, in memory only: the source file is never rewritten."""
     import nbformat
     from nbformat.validator import ValidationError
 
@@ -153,18 +197,49 @@ def prepare(nb_json: dict[str, Any], path: str, drop_cell: int | None):
             nb = nbformat.convert(nb, 4)
         else:
             nbformat.v4.rwbase.rejoin_lines(nb)  # multi-line strings arrive as lists
+        nbformat.validate(nb)  # before ids are added: a 4.0-4.4 notebook has none
         _stable_ids(nb.cells, path)
-        nbformat.validate(nb)
+        nb.nbformat_minor = max(5, int(nb.get("nbformat_minor") or 0))  # cell ids are 4.5
     except ValidationError as exc:
         where = list(getattr(exc, "absolute_path", []) or [])
         cell = f" in cell {where[1] + 1}" if len(where) > 1 and where[0] == "cells" else ""
         raise SourceError(f"not a valid notebook{cell}: {exc.message}", path,
                           hint="open and re-save it in Jupyter to repair it") from None
-    except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise SourceError(f"not a valid notebook: {exc}", path) from None
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
+        raise SourceError(f"not a valid notebook: {type(exc).__name__}: {exc}", path) from None
+    return nb
+
+
+def prepare(nb: Any, path: str, drop_cell: int | None,
+            run: Callable[[Any], Any] | None = None, drop_title: str = ""):
+    """Run an upgraded notebook if asked (every cell, before directives remove any); then
+    drop the front-matter cell, the H1 that repeats the page title, and apply the cell
+    directives. A plain JSON dict is upgraded first."""
+    if not hasattr(nb, "cells"):
+        nb = upgrade(nb, path)
+    if run is not None:
+        nb = run(nb)
     cells = [c for i, c in enumerate(nb.cells) if i != drop_cell]
+    if drop_title:
+        cells = _drop_title(cells, drop_title)
     nb.cells = apply_directives(cells)
     return nb
+
+
+def _drop_title(cells: list, title: str) -> list:
+    """The page header shows the title already: remove a `# Title` line that repeats it."""
+    heading = re.compile(r"^#[ \t]+" + re.escape(title) + r"[ \t]*#*[ \t]*$\n?", re.MULTILINE)
+    for index, cell in enumerate(cells):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source, found = heading.subn("", cell.get("source", ""), count=1)
+        if not found:
+            return cells  # only the first Markdown cell can hold the title
+        if source.strip():
+            cell["source"] = source.lstrip("\n")
+            return cells
+        return cells[:index] + cells[index + 1:]
+    return cells
 
 
 def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False,
@@ -172,27 +247,51 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
     """Convert a prepared notebook to an HTML fragment plus its extracted files."""
     result = NotebookResult()
     exporter = _exporter(template_dirs)
+    needs = nboutputs.scan(nb)
+    models, _ = nboutputs.widget_models(nb.metadata)
+    state = None
+    if any(s.startswith("widgets") for s in needs.scripts):
+        state = nb.metadata["widgets"][nboutputs.WIDGET_STATE]
+    counter = iter(range(1, 1 << 30))
     resources = {
         "unique_key": "output",
-        "portfolio": {"source": path, "anchors": AnchorSet(), "safe": safe, "result": result,
-                      "output_max_lines": output_max_lines},
+        "portfolio": _Shared(source=path, anchors=AnchorSet(), safe=safe, result=result,
+                             output_max_lines=output_max_lines, widget_models=models,
+                             widget_state=state, next_id=lambda: f"nb-output-{next(counter)}"),
     }
     try:
         body, resources = exporter.from_notebook_node(nb, resources=resources)
     except SourceError:
         raise
+    except RecursionError:
+        raise SourceError("too deeply nested to render", path) from None
     except Exception as exc:  # nbconvert and Jinja raise many types; name the file
         raise SourceError(f"nbconvert failed: {type(exc).__name__}: {exc}", path) from exc
-    outputs: dict[str, bytes] = resources.get("outputs", {})
-    for name in sorted(outputs, key=_output_order):
-        result.assets.append(Asset(name, data=outputs[name]))
-    images = [n for n in sorted(outputs, key=_output_order)
-              if posixpath.splitext(n)[1] in (".png", ".jpg", ".gif", ".webp", ".svg")]
-    if images:
-        result.thumbnail = images[0]
-    result.has_plotly = "application/vnd.plotly.v1+json" in body or "plotly-figure" in body
+    for name in sorted(needs.files, key=_output_order):
+        result.assets.append(Asset(name, data=needs.files[name]))
+    result.thumbnail = _thumbnail(needs.files, result)
+    result.has_plotly = needs.has_plotly
+    result.has_math |= needs.has_math
+    result.scripts = tuple(sorted(needs.scripts)) if not safe else ()
+    result.warnings.extend(needs.warnings)
     result.html = body
     return result
+
+
+def _thumbnail(files: dict[str, bytes], result: NotebookResult) -> str:
+    """The first output image, resized for cards; an SVG is used as it is."""
+    from ..thumbnails import make_thumbnail
+
+    shown = [n for n in sorted(files, key=_output_order) if n.startswith("output_")]
+    for name in shown:
+        if name.endswith(".svg"):
+            return name
+        made = make_thumbnail(files[name])
+        if made is not None:
+            ext, data = made
+            result.assets.append(Asset("thumbnail" + ext, data=data))
+            return "thumbnail" + ext
+    return ""
 
 
 def _output_order(name: str) -> tuple[int, int, str]:
