@@ -13,6 +13,9 @@ from .documents import Source
 from .errors import Diagnostic
 
 
+MAX_WARNINGS = 30  # a corpus-wide problem should not scroll the summary off the screen
+
+
 class ConsoleReporter:
     """Shows progress for builds with more than a handful of documents to render."""
 
@@ -57,9 +60,16 @@ class ConsoleReporter:
             self._bar.__exit__(None, None, None)
             self._bar = None
 
-    def summary(self, report: BuildReport, root: Path) -> None:
-        for diag in self.diagnostics:
+    def warnings(self, limit: int = MAX_WARNINGS) -> None:
+        """Print the warnings, at most `limit` of them, then how many more there are."""
+        for diag in self.diagnostics[:limit]:
             click.secho(f"warning: {diag}", fg="yellow", err=True)
+        if len(self.diagnostics) > limit:
+            click.secho(f"... and {len(self.diagnostics) - limit} more warnings", fg="yellow",
+                        err=True)
+
+    def summary(self, report: BuildReport, root: Path) -> None:
+        self.warnings()
         if self.quiet:
             return
         try:
