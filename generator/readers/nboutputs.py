@@ -62,7 +62,7 @@ def choose(data: dict[str, Any], widget_models: frozenset[str] | set[str]) -> st
                 continue
             return wanted
     for mime in sorted(data):
-        if mime.startswith("text/") or mime.endswith("json"):
+        if mime != WIDGET_VIEW and (mime.startswith("text/") or mime.endswith("json")):
             return mime
     return UNKNOWN
 
