@@ -87,10 +87,18 @@ def _fastpages(text: str, path: str) -> dict[str, Any] | None:
 
 
 def notebook_front_matter(nb: dict[str, Any], path: str) -> tuple[RawMeta, int | None, str]:
-    """Merge front matter from every convention (see `frontmatter` for the precedence).
+    """Merge front matter from every convention of the field; per key, the first place wins:
 
-    Returns the raw meta, the index of the cell that carried it (to drop from the page), and the
-    text of the first H1 heading (for the title fallback).
+    1. the first cell, if it is only a `---` YAML block: a raw cell (Quarto) or a Markdown
+       cell (MyST / Jupyter Book);
+    2. `metadata.portfolio` in the notebook's JSON (our own; Edit > Notebook metadata);
+    3. the fastpages / nbdev first Markdown cell: `# Title`, `> summary`, `- key: value`;
+    4. `metadata.nikola` (Nikola's strings);
+    5. the title only: the first `# Heading` of a Markdown cell (or a v3 heading cell).
+
+    The cell that carried 1 or 3 is not shown on the page. Returns the raw meta, the index of
+    the cell that carried it (to drop from the page), and the text of the first H1 heading
+    (for the title fallback).
     """
     cells = cells_of(nb)
     layers: list[tuple[dict[str, Any], dict[tuple[str, ...], int]]] = []

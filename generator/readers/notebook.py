@@ -18,9 +18,10 @@ from typing import Any
 
 from ..documents import Asset, Heading
 from ..errors import SourceError
+from ..urls import relative_target
 from . import nboutputs
 from .directives import apply_directives
-from .markdown import AnchorSet, render_markdown
+from .markdown import LINK_PREFIX, LINK_SUFFIX, AnchorSet, render_markdown
 
 _EXT = nboutputs.EXT
 
@@ -140,6 +141,7 @@ def _markdown_filter():
             source = _attachments(source, cell, state)
         result = render_markdown(source, state["source"], anchors=state["anchors"],
                                  safe=state["safe"])
+        _keep_local(result, state)
         state["result"].toc.extend(result.toc)
         state["result"].words += result.words
         state["result"].has_math |= result.has_math
@@ -150,6 +152,17 @@ def _markdown_filter():
         return result.html
 
     return markdown2html
+
+
+def _keep_local(result, state: dict) -> None:
+    """Files this page writes beside itself (attachments, pasted `data:` images) are linked
+    as plain relative names: the link rewriter would resolve them against the source folder."""
+    for name in state["local_files"]:
+        target = relative_target(state["source"], name)
+        placeholder = f"{LINK_PREFIX}{target}{LINK_SUFFIX}"
+        if target and placeholder in result.html:
+            result.html = result.html.replace(placeholder, name)
+            result.links = [link for link in result.links if link[0] != target]
 
 
 def _attachments(source: str, cell: dict, state: dict) -> str:
@@ -164,6 +177,7 @@ def _attachments(source: str, cell: dict, state: dict) -> str:
                 stem = re.sub(r"[^A-Za-z0-9._-]", "-", Path(name).stem)[:40] or "attachment"
                 filename = f"attachment-{stem}-{digest}{_EXT[mime]}"
                 state["result"].assets.append(Asset(filename, data=raw))
+                state["local_files"].add(filename)
                 source = source.replace(f"attachment:{name}", filename)
                 break
     return source
@@ -257,7 +271,8 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
         "unique_key": "output",
         "portfolio": _Shared(source=path, anchors=AnchorSet(), safe=safe, result=result,
                              output_max_lines=output_max_lines, widget_models=models,
-                             widget_state=state, next_id=lambda: f"nb-output-{next(counter)}"),
+                             widget_state=state, local_files=set(needs.files),
+                             next_id=lambda: f"nb-output-{next(counter)}"),
     }
     try:
         body, resources = exporter.from_notebook_node(nb, resources=resources)
