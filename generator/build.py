@@ -175,7 +175,10 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         if strict and report.diagnostics:
             from .errors import SourceError
             raise BuildFailed([SourceError(d.message, d.path, d.line) for d in report.diagnostics])
-        publish(out, outputs, root=root, force=force)
+        notes: list[str] = []  # e.g. leftovers of a killed build, tidied up
+        publish(out, outputs, root=root, force=force, notes=notes)
+        for note in notes:
+            reporter.diagnostic(Diagnostic(note, out.name))
         if not report.failed:
             manifest.save(fingerprint, marker_digest(out))
             cache.prune()

@@ -58,6 +58,10 @@ def _safe_read(args: tuple[Config, Source, tuple[str, ...], bytes]) -> Result | 
         return exc
     except RecursionError:
         return SourceError("too deeply nested to render", source.rel_path)
+    except Exception as exc:  # a reader bug or a library crash: name the file, keep going
+        return SourceError(f"could not convert this file: {type(exc).__name__}: {exc}",
+                           source.rel_path, hint="check the file opens in its editor; if it "
+                           "does, this is a bug in portfolio (run with --debug)")
 
 
 def _warm_up(template_dirs: tuple[str, ...]) -> None:

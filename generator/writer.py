@@ -70,19 +70,30 @@ def previous_files(out: Path, force: bool) -> set[str] | None:
         return set()
 
 
-def clean_stale(out: Path) -> int:
-    """Remove staging folders left by a killed build (only those that carry our marker)."""
+def clean_stale(out: Path) -> list[str]:
+    """Tidy up after a killed build: restore a lost site, remove our own leftover folders.
+
+    Only folders that carry one of our markers are touched. Returns what was done, for the report.
+    """
+    notes: list[str] = []
+    olds = sorted((p for p in out.parent.glob(f".{out.name}.old-*") if _ours(p)),
+                  key=lambda p: p.stat().st_mtime_ns)
+    if olds and not os.path.lexists(out):  # killed between the two renames of a swap
+        os.rename(olds.pop(), out)
+        notes.append(f"restored {out.name}/ from an interrupted build")
     count = 0
-    for candidate in out.parent.glob(f".{out.name}.staging-*"):
-        if candidate.is_dir() and not candidate.is_symlink() and \
-                (candidate / STAGING_MARKER).is_file():
+    for candidate in [*out.parent.glob(f".{out.name}.staging-*"), *olds]:
+        if _ours(candidate):
             shutil.rmtree(candidate, ignore_errors=True)
             count += 1
-    for candidate in out.parent.glob(f".{out.name}.old-*"):
-        if candidate.is_dir() and not candidate.is_symlink() and (candidate / MARKER).is_file():
-            shutil.rmtree(candidate, ignore_errors=True)
-            count += 1
-    return count
+    if count:
+        notes.append(f"removed {count} temporary folder(s) left by an interrupted build")
+    return notes
+
+
+def _ours(path: Path) -> bool:
+    return path.is_dir() and not path.is_symlink() and \
+        ((path / STAGING_MARKER).is_file() or (path / MARKER).is_file())
 
 
 def _safe_rel(path: str) -> str:
@@ -97,8 +108,13 @@ def _os_error(exc: OSError, path: str) -> OutputError:
     return OutputError(f"{prefix} {path}: {exc.strerror or exc}", path)
 
 
-def write_tree(staging: Path, outputs: Iterable[Output]) -> list[str]:
-    """Write every output below `staging`; return the sorted relative paths."""
+def write_tree(staging: Path, outputs: Iterable[Output], allowed: tuple[Path, ...] = (),
+               label: str = "") -> list[str]:
+    """Write every output below `staging`; return the sorted relative paths.
+
+    Copied files must live inside one of `allowed` (after resolving symlinks), so a symlink in
+    a theme or content folder can never publish `~/.ssh/id_rsa` (RELIABILITY S7).
+    """
     written: dict[str, None] = {}
     made: set[Path] = set()
     for output in outputs:
@@ -107,20 +123,47 @@ def write_tree(staging: Path, outputs: Iterable[Output]) -> list[str]:
             raise OutputError(f"two outputs would be written to {rel}", rel,
                               hint="rename one of the files, or give a document another slug")
         written[rel] = None
-        target = staging / rel
-        parent = target.parent
-        if parent not in made:
-            parent.mkdir(parents=True, exist_ok=True)
-            made.add(parent)
-        if output.data is not None:
-            with open(target, "wb") as handle:
-                handle.write(output.data)
-        elif output.src is not None:
-            if not (output.immutable and _link(output.src, target)):
-                shutil.copyfile(output.src, target, follow_symlinks=True)
-        else:
-            target.touch()
+        if output.src is not None and allowed:
+            _check_src(rel, output.src, allowed)
+        try:
+            _write_one(staging, rel, output, made)
+        except OSError as exc:
+            raise _os_error(exc, f"{label}/{rel}" if label else rel) from None
     return sorted(written)
+
+
+def _write_one(staging: Path, rel: str, output: Output, made: set[Path]) -> None:
+    target = staging / rel
+    parent = target.parent
+    if parent not in made:
+        parent.mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+    if output.data is not None:
+        with open(target, "wb") as handle:
+            handle.write(output.data)
+    elif output.src is not None:
+        if not (output.immutable and _link(output.src, target)):
+            shutil.copyfile(output.src, target, follow_symlinks=True)
+    else:
+        target.touch()
+
+
+def _check_src(rel: str, src: Path, allowed: tuple[Path, ...]) -> None:
+    real = Path(os.path.realpath(src))
+    if not any(real.is_relative_to(base) for base in allowed):
+        raise OutputError(f"refusing to publish {rel}: {src} points to {real}, outside the site",
+                          str(src), hint="copy the file into the site instead of linking to it")
+
+
+def _contained(staging: Path) -> None:
+    """Every written file resolves inside the staging folder (RELIABILITY S1)."""
+    base = os.path.realpath(staging) + os.sep
+    for dirpath, dirnames, filenames in os.walk(staging):
+        for name in [*filenames, *dirnames]:
+            full = os.path.join(dirpath, name)
+            if not os.path.realpath(full).startswith(base):
+                rel = os.path.relpath(full, staging)
+                raise OutputError(f"refusing to publish: {rel} resolves outside the output folder")
 
 
 def _link(src: Path, target: Path) -> bool:
@@ -133,7 +176,11 @@ def _link(src: Path, target: Path) -> bool:
 
 
 def _carry_over(old: Path, staging: Path, ours: set[str], new: set[str]) -> list[str]:
-    """Move files we did not write from the old output into the new one, unaltered."""
+    """Bring files we did not write from the old output into the new one, unaltered.
+
+    They are hard-linked (or copied), never moved: until the swap, the old output stays whole,
+    so a build killed at any point loses none of them.
+    """
     kept = []
     for dirpath, dirnames, filenames in os.walk(old):
         here = Path(dirpath)
@@ -143,46 +190,72 @@ def _carry_over(old: Path, staging: Path, ours: set[str], new: set[str]) -> list
             full = here / name
             if full.is_symlink() or name == ".git":
                 dirnames.remove(name)
-                if (rel not in ours) and not (staging / rel).exists():
+                if rel not in ours and not os.path.lexists(staging / rel):
                     (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-                    os.rename(full, staging / rel)
+                    if full.is_symlink():
+                        os.symlink(os.readlink(full), staging / rel)
+                    else:
+                        shutil.copytree(full, staging / rel, symlinks=True, copy_function=_clone)
                     kept.append(rel)
         for name in filenames:
             rel = (rel_dir / name).as_posix()
             if rel in ours or rel == MARKER:
                 continue
-            if rel in new:
-                kept.append(rel + " (ours skipped: a file of yours is there)")
-                (staging / rel).unlink()
-            (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-            os.rename(here / name, staging / rel)
+            target = staging / rel
+            if rel in new:  # a file of the user's is where we would write: theirs wins
+                target.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if os.path.isdir(target):
+                raise OutputError(f"{rel} in the output folder is yours, but the new site needs "
+                                  "a folder there", rel, hint="move or rename that file")
+            if (here / name).is_symlink():
+                os.symlink(os.readlink(here / name), target)
+            else:
+                _clone(here / name, target)
             kept.append(rel)
     return kept
 
 
-def publish(out: Path, outputs: Iterable[Output], *, root: Path, force: bool = False) -> list[str]:
-    """Stage `outputs` beside `out`, then swap them in. Returns the written paths."""
+def _clone(src: str | Path, dst: str | Path) -> None:
+    """A hard link where possible (instant, no extra space), else a copy with metadata."""
+    try:
+        os.link(src, dst, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def publish(out: Path, outputs: Iterable[Output], *, root: Path, force: bool = False,
+            notes: list[str] | None = None) -> list[str]:
+    """Stage `outputs` beside `out`, then swap them in. Returns the written paths.
+
+    `notes` collects what was tidied up after an earlier interrupted build, for the report.
+    """
+    from .themes import default_theme_dir
+
     check_output_dir(out, root)
-    ours = previous_files(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
+    done = clean_stale(out)
+    if notes is not None:
+        notes.extend(done)
+    ours = previous_files(out, force)
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
     except OSError as exc:
         raise _os_error(exc, str(out.parent)) from None
+    allowed = (Path(os.path.realpath(root)), Path(os.path.realpath(default_theme_dir())))
     try:
-        (staging / STAGING_MARKER).touch()
-        current = "(staging)"
         try:
-            written = write_tree(staging, outputs)
+            (staging / STAGING_MARKER).touch()
+            written = write_tree(staging, outputs, allowed, out.name)
+            _contained(staging)
+            marker = {"generator": "portfolio", "files": written}
+            (staging / MARKER).write_text(json.dumps(marker, indent=0, sort_keys=True) + "\n",
+                                          "utf-8")
+            if ours is not None and out.exists():
+                _carry_over(out, staging, ours, set(written))
+            (staging / STAGING_MARKER).unlink()
         except OSError as exc:
-            current = exc.filename or current
-            raise _os_error(exc, _display(current, staging, out)) from None
-        marker = {"generator": "portfolio", "files": written}
-        (staging / MARKER).write_text(json.dumps(marker, indent=0, sort_keys=True) + "\n", "utf-8")
-        if ours is not None and out.exists():
-            _carry_over(out, staging, ours, set(written))
-        (staging / STAGING_MARKER).unlink()
+            raise _os_error(exc, _display(exc.filename or str(staging), staging, out)) from None
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -197,10 +270,28 @@ def _display(path: str, staging: Path, out: Path) -> str:
         return path
 
 
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one step (Linux `renameat2(RENAME_EXCHANGE)`); False if unsupported."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
 def _swap(staging: Path, out: Path) -> None:
+    """Put the staged site in place: there is never a moment without a complete site."""
     if not out.exists():
         os.rename(staging, out)
         return
+    if _exchange(staging, out):  # the staging path now holds the old site
+        _remove(staging)
+        return
+    # Elsewhere: two renames; a build killed between them is repaired by `clean_stale`.
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
     old.rmdir()
     os.rename(out, old)
@@ -209,4 +300,15 @@ def _swap(staging: Path, out: Path) -> None:
     except OSError:
         os.rename(old, out)
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    _remove(old)
+
+
+def _remove(folder: Path) -> None:
+    """Delete one of our folders, its markers last, so a kill midway leaves it recognisable."""
+    for child in folder.iterdir():
+        if child.name not in (MARKER, STAGING_MARKER):
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    shutil.rmtree(folder, ignore_errors=True)

@@ -12,8 +12,17 @@ from bs4 import BeautifulSoup
 from generator.build import build
 from generator.errors import BuildFailed, PortfolioError
 
-from .helpers_reliability import (GOOD_POST, assert_clean, cli, code_cell, digest, make, md_cell,
-                                  nb)
+from .helpers_reliability import (
+    CONFIG,
+    GOOD_POST,
+    assert_clean,
+    cli,
+    code_cell,
+    digest,
+    make,
+    md_cell,
+    nb,
+)
 
 
 def _errors(root: Path, **kw) -> list[str]:
@@ -165,12 +174,11 @@ def test_B7_old_notebooks_render_and_are_never_rewritten(tmp_path: Path) -> None
 
 
 def test_B8_huge_output_warns_and_finishes(tmp_path: Path) -> None:
-    stream = {"output_type": "stream", "name": "stdout", "text": "x" * 99 + "\n"} 
-    big = dict(stream, text=("line of output " * 6 + "\n") * 120_000)  # ~11 MB
+    big = {"output_type": "stream", "name": "stdout",
+           "text": ("line of output " * 6 + "\n") * 120_000}  # ~11 MB
     root = make(tmp_path / "s", {"projects/big.ipynb": nb([md_cell("# Big"),
                                                            code_cell("spam()", [big])])},
-                config=(Path(__file__).parent / "helpers_reliability.py").read_text()
-                .split('CONFIG = """\\\n')[1].split('"""')[0] + "budget_page_kb: 100\n")
+                config=CONFIG + "budget_page_kb: 100\n")
     started = time.monotonic()
     result = cli("build", cwd=root)
     elapsed = time.monotonic() - started
@@ -182,7 +190,7 @@ def test_B8_huge_output_warns_and_finishes(tmp_path: Path) -> None:
 def test_B9_pathological_input(tmp_path: Path) -> None:
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
         f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
-        for p, c in zip("abcdefgh", "bcdefghi"))
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     root = make(tmp_path / "s", {
         "content/posts/bomb.md": f"---\ntitle: B\ndate: 2024-01-01\n{bomb}---\n",
         "content/posts/nest.md": "---\ntitle: N\ndate: 2024-01-01\n---\n" + "[" * 50_000
@@ -203,7 +211,7 @@ def test_B10_undefined_variable_in_theme(tmp_path: Path) -> None:
         "content/posts/x.md": GOOD_POST,
         "themes/mine/templates/post.html": "{% extends '!default/post.html' %}\n"
         "{% block content %}\n<p>{{ doc.nope }}</p>\n{% endblock %}\n"},
-        config=(tmp_path / "x").as_posix() and "title: T\nauthor: {name: A}\ntheme: mine\n")
+        config="title: T\nauthor: {name: A}\ntheme: mine\n")
     text = assert_clean(cli("build", cwd=root), 1)
     assert "themes/mine/templates/post.html:3:" in text and "nope" in text, text
     assert not (root / "_site").exists()
@@ -217,7 +225,8 @@ def test_B10_audit_of_a_good_build(tmp_path: Path) -> None:
     build(root, out_dir=out)
     files = {p: (out / p).read_bytes() for p in digest(out)}
     assert audit_files(files, root) == []
-    bad = dict(files, **{"x.html": b"<p>{{ page.title }}</p><p>" + str(root / "content").encode() + b"</p>"})
+    leak = str(root / "content").encode()
+    bad = dict(files, **{"x.html": b"<p>{{ page.title }}</p><p>" + leak + b"</p>"})
     problems = [d.message for d in audit_files(bad, root)]
     assert any("{{" in m for m in problems) and any("build folder" in m for m in problems)
 
