@@ -125,8 +125,7 @@ def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_go
                            reporter=reporter)
     except PortfolioError:
         if not strict:  # warnings matter most when the build failed (under --strict: errors)
-            for diag in reporter.diagnostics:
-                click.secho(f"warning: {diag}", fg="yellow", err=True)
+            reporter.warnings()
         raise
     finally:
         reporter.close()
@@ -284,6 +283,30 @@ def serve(site: str | None, port: int, host: str, drafts: bool, open_: bool) -> 
 
     run_serve(site_root(site), host=host, port=port, drafts=drafts, open_browser=open_,
               info=info, warn=warn)
+
+
+@cli.command()
+@click.option("--site", "site", type=click.Path(file_okay=False),
+              help="The site folder (default: the nearest folder with portfolio.yml).")
+@click.option("--base-url", help="Check as if served from this URL, e.g. "
+                                 "https://USER.github.io/REPO/.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if anything is found.")
+@click.option("--no-git", is_flag=True, help="Skip the check that notebooks are pushed.")
+@handle_errors
+def check(site: str | None, base_url: str | None, strict: bool, no_git: bool) -> None:
+    """Check the site as a visitor would: links, anchors, alt text, sizes, and notebooks
+    that will not run in Colab (not pushed, local paths, unexecuted cells, errors)."""
+    from .check import check_site
+
+    findings = check_site(site_root(site), base_url=base_url, git=not no_git)
+    for finding in findings:
+        click.secho(str(finding), fg="yellow", err=True)
+    if not findings:
+        click.echo("No problems found.")
+        return
+    click.echo(f"{len(findings)} problem(s) found.", err=True)
+    if strict:
+        sys.exit(int(Exit.FAILED))
 
 
 def main() -> None:
