@@ -92,7 +92,9 @@ class Renderer:
             self.diagnostics.append(Diagnostic(f"broken link to '{target}'", doc.source.rel_path,
                                                line))
             return self.url(target)
-        return _PLACEHOLDER.sub(replace, html)
+        from .sanitize import scrub_urls
+
+        return scrub_urls(_PLACEHOLDER.sub(replace, html))  # S3: even in raw HTML
 
     def doc_context(self, doc: Document) -> dict[str, Any]:
         meta = doc.meta

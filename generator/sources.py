@@ -16,7 +16,7 @@ from .documents import Source
 
 ASSET_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".pdf",
                     ".mp4", ".webm", ".mp3"}
-_SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", "node_modules"}
+_SKIP_DIRS = {"__pycache__", ".ipynb_checkpoints", "node_modules", "drafts"}  # S8
 
 
 @dataclass
