@@ -260,6 +260,10 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
             output_max_lines: int = 400) -> NotebookResult:
     """Convert a prepared notebook to an HTML fragment plus its extracted files."""
     result = NotebookResult()
+    if safe:  # not the author's own outputs: no script-capable MIME types (S6)
+        from ..sanitize import sanitize_notebook
+
+        result.warnings.extend(sanitize_notebook(nb))
     exporter = _exporter(template_dirs)
     needs = nboutputs.scan(nb)
     models, _ = nboutputs.widget_models(nb.metadata)
