@@ -7,6 +7,7 @@ so a build whose documents all come from the cache never imports them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from ..documents import Meta, Rendered, Source
@@ -77,7 +78,7 @@ def read_notebook(source: Source, data: bytes, *, safe: bool, template_dirs: tup
     raw, carrier, heading = notebook_front_matter(nb_json, source.rel_path)
     upgraded = upgrade(nb_json, source.rel_path)  # a broken notebook is reported as such first
     warnings: list[tuple[str, int | None]] = []
-    meta = validate(raw, source.rel_path, title_fallback=heading,
+    meta = validate(raw, source.rel_path, title_fallback=heading or _title_from_name(source),
                     date_fallback=_filename_date(source), need_date=source.kind == "post",
                     warnings=warnings)
     nb = prepare(upgraded, source.rel_path, carrier, run=runner(meta, notebooks, source),
@@ -94,3 +95,11 @@ def read_notebook(source: Source, data: bytes, *, safe: bool, template_dirs: tup
         links=tuple(result.links), assets=tuple(assets),
         warnings=tuple(warnings + result.warnings),
     )
+
+
+def _title_from_name(source: Source) -> str:
+    """A notebook without any title or heading is still valid: `01-eda_v2.ipynb` -> 'Eda v2'."""
+    stem = date_from_filename(Path(source.rel_path).stem)[1] or Path(source.rel_path).stem
+    words = re.sub(r"^[\d\s._-]+(?=\D)", "", stem)
+    words = re.sub(r"[_\s-]+", " ", words).strip()
+    return words[:1].upper() + words[1:] if words else stem

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import re
+import warnings
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -83,7 +84,19 @@ def _exporter(template_dirs: tuple[str, ...]):
     exporter.register_filter("filter_data_type", _data_type_filter())
     exporter.register_filter("latex_for_mathjax", nboutputs.latex_for_mathjax)
     exporter.register_filter("is_vega", nboutputs.is_vega)
+    exporter.register_filter("get_metadata", get_metadata)
     return exporter
+
+
+def get_metadata(output, key: str, mimetype: str | None = None):
+    """nbconvert's `get_metadata`, minus its crash when metadata in the wild is a list."""
+    meta = output.get("metadata") if isinstance(output, dict) else None
+    if not isinstance(meta, dict):
+        return None
+    scoped = meta.get(mimetype) if mimetype else None
+    if isinstance(scoped, dict) and key in scoped:
+        return scoped[key]
+    return meta.get(key)
 
 
 def kernel_lexer(nb) -> str | None:
@@ -194,6 +207,19 @@ def _stable_ids(cells: list[dict], path: str) -> None:
         used.add(cid)
 
 
+def _validated(nbformat, data: dict[str, Any], major: int, path: str):
+    nb = nbformat.from_dict(data)
+    if major < 4:
+        nbformat.v3.rwbase.rejoin_lines(nb)
+        nb = nbformat.convert(nb, 4)
+    else:
+        nbformat.v4.rwbase.rejoin_lines(nb)  # multi-line strings arrive as lists
+    nbformat.validate(nb)  # before ids are added: a 4.0-4.4 notebook has none
+    _stable_ids(nb.cells, path)
+    nb.nbformat_minor = max(5, int(nb.get("nbformat_minor") or 0))  # cell ids are 4.5
+    return nb
+
+
 def upgrade(nb_json: dict[str, Any], path: str):
     """Upgrade to v4 and validate, in memory only: the source file is never rewritten."""
     import nbformat
@@ -205,15 +231,9 @@ def upgrade(nb_json: dict[str, Any], path: str):
         raise SourceError(f"unsupported notebook format version {major!r}", path, 1,
                           hint="re-save the notebook with a current Jupyter")
     try:
-        nb = nbformat.from_dict(data)
-        if major < 4:
-            nbformat.v3.rwbase.rejoin_lines(nb)
-            nb = nbformat.convert(nb, 4)
-        else:
-            nbformat.v4.rwbase.rejoin_lines(nb)  # multi-line strings arrive as lists
-        nbformat.validate(nb)  # before ids are added: a 4.0-4.4 notebook has none
-        _stable_ids(nb.cells, path)
-        nb.nbformat_minor = max(5, int(nb.get("nbformat_minor") or 0))  # cell ids are 4.5
+        with warnings.catch_warnings():  # nbformat warns about ids we add ourselves below
+            warnings.simplefilter("ignore")
+            nb = _validated(nbformat, data, major, path)
     except ValidationError as exc:
         where = list(getattr(exc, "absolute_path", []) or [])
         cell = f" in cell {where[1] + 1}" if len(where) > 1 and where[0] == "cells" else ""
