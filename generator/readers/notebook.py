@@ -215,6 +215,9 @@ def _validated(nbformat, data: dict[str, Any], major: int, path: str):
     else:
         nbformat.v4.rwbase.rejoin_lines(nb)  # multi-line strings arrive as lists
     nbformat.validate(nb)  # before ids are added: a 4.0-4.4 notebook has none
+    if major < 4:  # convert() gave the cells random uuid ids: derive stable ones (R3)
+        for cell in nb.cells:
+            cell.pop("id", None)
     _stable_ids(nb.cells, path)
     nb.nbformat_minor = max(5, int(nb.get("nbformat_minor") or 0))  # cell ids are 4.5
     return nb
@@ -236,7 +239,8 @@ def upgrade(nb_json: dict[str, Any], path: str):
             nb = _validated(nbformat, data, major, path)
     except ValidationError as exc:
         where = list(getattr(exc, "absolute_path", []) or [])
-        cell = f" in cell {where[1] + 1}" if len(where) > 1 and where[0] == "cells" else ""
+        cell = f" in cell {where[1] + 1}" if len(where) > 1 and where[0] == "cells" else \
+            (" at " + ".".join(str(w) for w in where) if where else "")
         raise SourceError(f"not a valid notebook{cell}: {exc.message}", path,
                           hint="open and re-save it in Jupyter to repair it") from None
     except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
