@@ -12,7 +12,6 @@ from .build import BuildReport
 from .documents import Source
 from .errors import Diagnostic
 
-
 MAX_WARNINGS = 30  # a corpus-wide problem should not scroll the summary off the screen
 
 
