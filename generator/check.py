@@ -99,6 +99,59 @@ def _parse(data: bytes) -> _Page:
     return page
 
 
+class _Parsed:
+    """What `_Page` collected, as plain data that can be stored between builds."""
+
+    def __init__(self, ids: list[str], links: list, images: list) -> None:
+        self.ids = set(ids)
+        self.links = [tuple(x) for x in links]
+        self.images = [tuple(x) for x in images]
+
+
+def _parse_all(files: dict[str, bytes], root: Path | None) -> dict[str, _Parsed]:
+    """Parse every HTML page, re-using last build's results for pages whose bytes are the same.
+
+    Parsing is most of the checks' cost, and one edit changes only a few pages.
+    """
+    import hashlib
+    import json
+
+    from .cache import code_digest
+
+    store = root / ".portfolio" / "pages.json" if root is not None else None
+    try:
+        saved = json.loads(store.read_text("utf-8")) if store is not None else {}
+        memo = saved.get("pages") if saved.get("code") == code_digest() else {}
+        memo = memo if isinstance(memo, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        memo = {}
+    used: dict[str, list] = {}
+    pages: dict[str, _Parsed] = {}
+    for path, data in files.items():
+        if not path.endswith(".html"):
+            continue
+        key = hashlib.sha1(data).hexdigest()
+        entry = memo.get(key)
+        if not (isinstance(entry, list) and len(entry) == 3):
+            page = _parse(data)
+            entry = [sorted(page.ids), page.links, page.images]
+        used[key] = entry
+        try:
+            pages[path] = _Parsed(*entry)
+        except (TypeError, ValueError):
+            page = _parse(data)
+            pages[path] = _Parsed(sorted(page.ids), page.links, page.images)
+    if store is not None and used.keys() != memo.keys():
+        try:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            tmp = store.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"code": code_digest(), "pages": used}), "utf-8")
+            tmp.replace(store)
+        except OSError:
+            pass  # only slower next time
+    return pages
+
+
 def source_map(site: Any) -> dict[str, str]:
     """Output path -> the source file that produced it (pages and their assets)."""
     out: dict[str, str] = {}
@@ -240,7 +293,7 @@ def site_findings(config: Any, outputs: Iterable[Output], site: Any, *, full: bo
     listing: dict[str, bytes] = {o.path: b"" for o in outputs}
     listing.update(files)
     sources = source_map(site)
-    pages = {p: _parse(d) for p, d in files.items() if p.endswith(".html")}
+    pages = _parse_all(files, getattr(config, "root", None))
     findings = link_findings(listing, config.base_path, sources, config.root, pages)
     findings += budget_findings(sizes, sources, config.budget_page_kb,
                                 getattr(config, "budget_image_kb", 2048))
