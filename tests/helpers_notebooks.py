@@ -12,16 +12,9 @@ from nbformat import v4
 
 from generator.build import build
 
-CONFIG = """\
-title: Notebook Tests
-url: https://tester.github.io/repo/
-author:
-  name: Test Author
-github:
-  owner: tester
-  repo: repo
-  branch: main
-"""
+from .conftest import MINIMAL_CONFIG
+
+CONFIG = MINIMAL_CONFIG  # the shared tiny site's config
 
 
 def nb(*cells, metadata: dict | None = None, minor: int = 5, untitled: bool = False):

@@ -11,18 +11,11 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
+from .conftest import MINIMAL_CONFIG
+
 REPO = Path(__file__).resolve().parent.parent
 
-CONFIG = """\
-title: Test Site
-url: https://tester.github.io/repo/
-author:
-  name: Test Author
-github:
-  owner: tester
-  repo: repo
-  branch: main
-"""
+CONFIG = MINIMAL_CONFIG  # the shared tiny site's config
 
 GOOD_POST = "---\ntitle: Good post\ndate: 2024-01-02\ntags: [ok]\n---\n\nHello *world*.\n"
 
