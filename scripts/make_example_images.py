@@ -215,7 +215,7 @@ def make_pipeline(path: Path) -> None:
     ax.set_xlim(0, 9)
     ax.set_ylim(0, 1.9)
     ax.axis("off")
-    for i, ((title, sub), fc, ec) in enumerate(zip(steps, colours, edges)):
+    for i, ((title, sub), fc, ec) in enumerate(zip(steps, colours, edges, strict=False)):
         x = 0.1 + i * 2.25
         ax.add_patch(
             FancyBboxPatch((x, 0.25), 1.8, 1.4, boxstyle="round,pad=0.02,rounding_size=0.15", fc=fc, ec=ec, lw=2)
@@ -267,7 +267,7 @@ def make_bias_variance(path: Path) -> None:
     y = f(x) + rng.normal(0, 0.25, n)
     grid = np.linspace(0, 1, 300)
     fig, axes = plt.subplots(1, 3, figsize=(10, 3.2), sharey=True)
-    for ax, degree, title in zip(axes, [1, 4, 15], ["degree 1: underfits", "degree 4: about right", "degree 15: overfits"]):
+    for ax, degree, title in zip(axes, [1, 4, 15], ["degree 1: underfits", "degree 4: about right", "degree 15: overfits"], strict=False):
         coefs = np.polynomial.polynomial.Polynomial.fit(x, y, degree)
         ax.plot(grid, f(grid), color=MUTED, ls="--", lw=1.5, label="true function")
         ax.plot(grid, coefs(grid), color=ACCENT, lw=2.2, label="fitted model")

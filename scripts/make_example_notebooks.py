@@ -58,8 +58,8 @@ import sys
 import tempfile
 import textwrap
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import nbformat
 from nbclient import NotebookClient
