@@ -99,6 +99,42 @@ def _parse(data: bytes) -> _Page:
     return page
 
 
+_SKIP_BLOCKS = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)|<!--.*?-->",
+                          re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)(\s[^<>]*)?/?>")
+_ATTR = re.compile(r"""([a-zA-Z_:][-a-zA-Z0-9_:.]*)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""")
+
+
+def _scan(data: bytes) -> tuple[list[str], list[tuple[str, int]]]:
+    """Ids and link-like attributes, with lines: what the link check needs, found by regular
+    expressions (several times faster than HTMLParser; every build runs it). Script and style
+    bodies are blanked first, so data inside them is never mistaken for markup."""
+    import bisect
+    import html
+
+    text = data.decode("utf-8", "replace")
+    text = _SKIP_BLOCKS.sub(lambda m: (m.group(1) or "") + "\n" * m.group(0).count("\n")
+                            + (m.group(4) or ""), text)
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    ids: list[str] = []
+    links: list[tuple[str, int]] = []
+    for tag_match in _TAG.finditer(text):
+        tag = tag_match.group(1).lower()
+        attrs = {m.group(1).lower(): html.unescape(m.group(2) or m.group(3) or m.group(4) or "")
+                 for m in _ATTR.finditer(tag_match.group(2) or "")}
+        line = bisect.bisect_left(newlines, tag_match.start()) + 1
+        for key in ("id", "name") if tag in ("a", "section", "div", "span") else ("id",):
+            if attrs.get(key):
+                ids.append(attrs[key])
+        for key in ("href", "src", "action", "formaction", "poster"):
+            if key in attrs and not (tag == "link" and attrs.get("rel") == "canonical"):
+                links.append((attrs[key].strip(), line))
+        for part in attrs.get("srcset", "").split(","):
+            if part.strip():
+                links.append((part.strip().split()[0], line))
+    return ids, links
+
+
 class _Parsed:
     """What `_Page` collected, as plain data that can be stored between builds."""
 
@@ -108,7 +144,8 @@ class _Parsed:
         self.images = [tuple(x) for x in images]
 
 
-def _parse_all(files: dict[str, bytes], root: Path | None) -> dict[str, _Parsed]:
+def _parse_all(files: dict[str, bytes], root: Path | None,
+               full: bool = True) -> dict[str, _Parsed]:
     """Parse every HTML page, re-using last build's results for pages whose bytes are the same.
 
     Parsing is most of the checks' cost, and one edit changes only a few pages.
@@ -130,11 +167,15 @@ def _parse_all(files: dict[str, bytes], root: Path | None) -> dict[str, _Parsed]
     for path, data in files.items():
         if not path.endswith(".html"):
             continue
-        key = hashlib.sha1(data).hexdigest()
+        key = hashlib.sha1(data).hexdigest() + ("" if full else "-links")
         entry = memo.get(key)
         if not (isinstance(entry, list) and len(entry) == 3):
-            page = _parse(data)
-            entry = [sorted(page.ids), page.links, page.images]
+            if full:  # alt text needs the element structure: the real HTML parser
+                page = _parse(data)
+                entry = [sorted(page.ids), page.links, page.images]
+            else:
+                ids, links = _scan(data)
+                entry = [sorted(set(ids)), links, []]
         used[key] = entry
         try:
             pages[path] = _Parsed(*entry)
@@ -293,7 +334,7 @@ def site_findings(config: Any, outputs: Iterable[Output], site: Any, *, full: bo
     listing: dict[str, bytes] = {o.path: b"" for o in outputs}
     listing.update(files)
     sources = source_map(site)
-    pages = _parse_all(files, getattr(config, "root", None))
+    pages = _parse_all(files, getattr(config, "root", None), full=full)
     findings = link_findings(listing, config.base_path, sources, config.root, pages)
     findings += budget_findings(sizes, sources, config.budget_page_kb,
                                 getattr(config, "budget_image_kb", 2048))
