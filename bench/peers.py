@@ -252,6 +252,12 @@ def install_peer(spec: PeerSpec, force: bool = False, retry_failed: bool = True)
     previous failure is reused unless ``retry_failed`` (or ``force``) is set.
     """
     previous = load_status(spec.name)
+    if (
+        previous is not None
+        and previous.installed
+        and not (previous.bin_dir / spec.check[0]).exists()
+    ):
+        previous = None  # the venv was removed or broken since: install again
     if previous is not None and not force and (previous.installed or not retry_failed):
         return previous
     target = venv_dir(spec.name)

@@ -325,6 +325,7 @@ class Runner:
         m = self.run(plan, label, plan.rebuild_cmd, rnd)
         if m.ok:
             result.add(metric, m.seconds)
+            result.add(metric.replace("_s", "_cpu_s"), m.cpu_seconds)
             result.add("rebuild_peak_mb", m.peak_mb)
         else:
             result.notes.append(f"{label} rebuild failed in round {rnd + 1}: {m.error}")
