@@ -247,7 +247,7 @@ def resolve_tools(
             if status is None:
                 result.status, result.error = (
                     "not installed",
-                    "not installed (run: python bench/peers.py)",
+                    "no venv yet (run: python bench/peers.py, or drop --no-install)",
                 )
             elif not status.installed:
                 result.status, result.error = "not installed", status.error
