@@ -148,20 +148,24 @@ def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_go
 @click.option("--strict", is_flag=True, help="Refuse to deploy when the build has warnings.")
 @click.option("--ignore-version", is_flag=True,
               help="Deploy even if a newer portfolio made the last deploy.")
-@click.option("--install", default="pip install portfolio", show_default=True,
-              help="With --workflow: the command that installs portfolio in CI.")
+@click.option("--install", help="With --workflow: the command that installs portfolio in CI "
+                               "(default: the way it is installed here).")
 @handle_errors
 def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: str | None,
            force: bool, dry_run: bool, no_build: bool, no_push: bool, strict: bool,
-           ignore_version: bool, install: str) -> None:
+           ignore_version: bool, install: str | None) -> None:
     """Publish the site to GitHub Pages (a gh-pages branch, or an Actions workflow)."""
     from .config import load_config
 
     root = site_root(site)
     config = load_config(root)
     if workflow:
-        from .workflow import write_workflow
+        from .workflow import default_install, write_workflow
 
+        if install is None:
+            install, note = default_install(root)
+            if note:
+                click.secho(f"note: {note}", fg="yellow", err=True)
         path = write_workflow(root, force=force, output_dir=config.output,
                               base_url_in_config=bool(config.url), install=install,
                               branch=config.github.branch)
@@ -209,6 +213,8 @@ def init(directory: str, force: bool) -> None:
                    f"(branch {result.github.branch}); the site will be at {result.github.url}")
     else:
         click.echo("No GitHub remote found: set 'url' and 'github' in portfolio.yml later.")
+    for note in result.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
     from .config import repo_prefix
 
     prefix = repo_prefix(result.root)

@@ -54,6 +54,7 @@ class InitResult:
     created: list[str] = field(default_factory=list)  # POSIX paths relative to root
     github: GitHubInfo | None = None
     workflow: bool = False  # whether the Pages workflow was written
+    notes: list[str] = field(default_factory=list)  # things the user should check
 
 
 _REMOTE = re.compile(
@@ -162,8 +163,13 @@ def init_site(folder: Path, *, force: bool = False, today: dt.date | None = None
             target.write_bytes(data)
         result.created.append(rel)
     if write_workflow is not None:
+        from .workflow import default_install
+
+        install, note = default_install(folder)
+        if note:
+            result.notes.append(note)
         write_workflow(folder, force=True, branch=github.branch if github else "main",
-                       base_url_in_config=github is not None)
+                       base_url_in_config=github is not None, install=install)
         result.workflow = True
         result.created.append(WORKFLOW_PATH.as_posix())
     result.created.sort()

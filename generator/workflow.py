@@ -135,6 +135,46 @@ def _scalar(text: str) -> str:
     return text if plain else json.dumps(text)
 
 
+def default_install(site_root: Path) -> tuple[str, str | None]:
+    """The CI command that installs the portfolio this machine runs, and a note if unsure.
+
+    pip records where a package came from (PEP 610 `direct_url.json`): a Git install is
+    repeated at the same commit; the site being the portfolio checkout itself installs `.`;
+    a package from an index installs by name.
+    """
+    import json
+    from importlib import metadata
+    from urllib.parse import unquote, urlsplit
+
+    fallback = "pip install portfolio"
+    try:
+        direct = json.loads(metadata.distribution("portfolio").read_text("direct_url.json")
+                            or "null")
+    except (metadata.PackageNotFoundError, ValueError, OSError):
+        direct = None
+    if not isinstance(direct, dict):
+        return fallback, None
+    url = str(direct.get("url", ""))
+    vcs = direct.get("vcs_info")
+    if isinstance(vcs, dict) and vcs.get("vcs") and url:
+        ref = vcs.get("commit_id") or vcs.get("requested_revision")
+        return f"pip install {vcs['vcs']}+{url}" + (f"@{ref}" if ref else ""), None
+    if url.startswith("file://"):
+        source = Path(unquote(urlsplit(url).path))
+        try:
+            if Path(site_root).resolve() == source.resolve():
+                return "pip install .", None
+        except OSError:
+            pass
+        return fallback, ("portfolio is installed from a local folder, so the workflow "
+                          f"installs it by name ('{fallback}'); if that is not where CI "
+                          "should get it, set the command with 'portfolio deploy --workflow "
+                          "--force --install \"pip install git+https://github.com/...\"'")
+    if url.startswith(("https://", "http://")):
+        return f"pip install {url}", None
+    return fallback, None
+
+
 def write_workflow(site_root: Path, *, force: bool = False, **kw: object) -> Path:
     """Write `.github/workflows/pages.yml` under `site_root`; `kw` goes to `workflow_yaml`.
 

@@ -187,3 +187,42 @@ def test_D7_passes_actionlint(linted: dict[str, str], variant: str) -> None:
 
 def test_actionlint_is_really_checking(linted: dict[str, str]) -> None:
     assert '"pathx" is not defined in action "actions/upload-pages-artifact@v3"' in linted["bad"]
+
+
+class _FakeDist:
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+
+    def read_text(self, name: str) -> str | None:
+        return self.text if name == "direct_url.json" else None
+
+
+@pytest.mark.parametrize("direct,expected,noted", [
+    (None, "pip install portfolio", False),
+    ('{"url": "https://github.com/ada/portfolio", "vcs_info": {"vcs": "git", '
+     '"commit_id": "abc123"}}', "pip install git+https://github.com/ada/portfolio@abc123", False),
+    ('{"url": "https://example.org/portfolio-0.1.0.tar.gz", "archive_info": {}}',
+     "pip install https://example.org/portfolio-0.1.0.tar.gz", False),
+    ('{"url": "file:///somewhere/else", "dir_info": {"editable": true}}',
+     "pip install portfolio", True),
+])
+def test_default_install_repeats_how_portfolio_was_installed(monkeypatch, tmp_path, direct,
+                                                             expected, noted):
+    from importlib import metadata
+
+    from generator.workflow import default_install
+
+    monkeypatch.setattr(metadata, "distribution", lambda name: _FakeDist(direct))
+    command, note = default_install(tmp_path)
+    assert command == expected
+    assert bool(note) == noted
+
+
+def test_default_install_in_the_portfolio_checkout_itself(monkeypatch, tmp_path):
+    from importlib import metadata
+
+    from generator.workflow import default_install
+
+    direct = '{"url": "%s", "dir_info": {"editable": true}}' % tmp_path.as_uri()
+    monkeypatch.setattr(metadata, "distribution", lambda name: _FakeDist(direct))
+    assert default_install(tmp_path) == ("pip install .", None)
