@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -223,6 +224,6 @@ def test_default_install_in_the_portfolio_checkout_itself(monkeypatch, tmp_path)
 
     from generator.workflow import default_install
 
-    direct = '{"url": "%s", "dir_info": {"editable": true}}' % tmp_path.as_uri()
+    direct = json.dumps({"url": tmp_path.as_uri(), "dir_info": {"editable": True}})
     monkeypatch.setattr(metadata, "distribution", lambda name: _FakeDist(direct))
     assert default_install(tmp_path) == ("pip install .", None)
