@@ -115,18 +115,6 @@ class Document:
 
 
 @dataclass(frozen=True)
-class Page:
-    """One page of a paginated list."""
-
-    number: int
-    total: int
-    items: tuple[Document, ...]
-    url: str
-    prev_url: str | None = None
-    next_url: str | None = None
-
-
-@dataclass(frozen=True)
 class Site:
     config: Any  # generator.config.Config; Any to keep this module import-light
     documents: tuple[Document, ...]
