@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+
+from .conftest import chromium_browser
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +31,6 @@ IRIS_COLAB = ("https://colab.research.google.com/github/ada-learns/portfolio/blo
               "projects/iris-eda/iris-eda.ipynb")
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this must not be skipped)")
-    pytest.skip(reason)
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -79,19 +75,8 @@ def site_url(example_build: Path) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def theme_browser():  # type: ignore[no-untyped-def]
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        _missing("chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install playwright)")
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 def _local_only(context, site_url: str, plotly_js: Path | None = None) -> None:  # type: ignore[no-untyped-def]

@@ -6,12 +6,11 @@ installs chromium (`.ci/run`) and a silent skip there would hide a broken live r
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
+from .conftest import chromium_browser
 from .helpers_serve import POST, Server, make_serve_site, save
 
 pytestmark = pytest.mark.browser
@@ -19,27 +18,12 @@ pytestmark = pytest.mark.browser
 POST_PATH = "content/posts/2026-01-05-first-post.md"
 
 
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (CI is set, so this must not be skipped)")
-    pytest.skip(reason)
 
 
 @pytest.fixture
 def chromium():  # type: ignore[no-untyped-def]
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    if executable is None:
-        _missing("chromium is not installed (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("playwright is not installed (pip install playwright)")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium_browser() as browser:
+        yield browser
 
 
 def test_open_page_reloads_itself_after_an_edit(chromium, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
