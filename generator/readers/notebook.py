@@ -303,7 +303,11 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
                              next_id=lambda: f"nb-output-{next(counter)}"),
     }
     try:
-        body, resources = exporter.from_notebook_node(nb, resources=resources)
+        with warnings.catch_warnings():
+            # nbconvert warns once per process when IPython (its ipython3 lexer) is missing and
+            # falls back to Python: the right result, and noise on every user's terminal
+            warnings.filterwarnings("ignore", message=".*lexer unavailable.*")
+            body, resources = exporter.from_notebook_node(nb, resources=resources)
     except SourceError:
         raise
     except RecursionError:
