@@ -178,7 +178,8 @@ def _coerce(name: str, value: Any, path: str, line: int | None) -> Any:
         hint = f"write it in quotes: {name}: \"{value}\"" if not isinstance(value, (list, dict)) \
             else None
         if isinstance(value, bool):
-            hint = f"YAML reads {value!r} as true/false; write it in quotes"
+            hint = ("YAML reads words such as yes/no/on/off/true/false as true or false; "
+                    f"write it in quotes: {name}: \"...\"")
         raise SourceError(f"'{name}' must be text, not {_kind(value)} ({value!r})", path, line,
                           hint=hint)
     return value

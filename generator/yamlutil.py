@@ -64,6 +64,8 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and "flow" in str(exc.context or ""):
+            mark = exc.context_mark  # an unclosed [list] or {map}: point at where it opened
         problem = exc.problem or exc.context or "invalid YAML"
         raise YamlProblem(f"invalid YAML: {problem}",
                           mark.line + 1 if mark else None,

@@ -245,3 +245,20 @@ def test_B11_broken_links_anchors_images_and_root_paths(tmp_path: Path) -> None:
     # the page that was built without --strict is still the one being served
     soup = BeautifulSoup((root / "_site/blog/x/index.html").read_text(), "html.parser")
     assert soup.find("h1") is not None
+
+
+def test_B1_unclosed_list_points_at_where_it_opened(tmp_path):
+    """`tags: [a, b` on line 3: the error names line 3, column 7 (where '[' is), 1-based."""
+    from generator.build import build
+    from generator.errors import BuildFailed
+
+    root = tmp_path / "site"
+    (root / "content" / "posts").mkdir(parents=True)
+    (root / "portfolio.yml").write_text("title: T\nauthor: {name: A}\n")
+    (root / "content/posts/2024-01-01-x.md").write_text("---\ntitle: X\ntags: [a, b\n---\nB\n")
+    try:
+        build(root)
+    except BuildFailed as exc:
+        error = exc.errors[0]
+    assert (error.path, error.line, error.col) == ("content/posts/2024-01-01-x.md", 3, 7)
+    assert "]" in error.hint
