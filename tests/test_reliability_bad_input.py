@@ -256,9 +256,8 @@ def test_B1_unclosed_list_points_at_where_it_opened(tmp_path):
     (root / "content" / "posts").mkdir(parents=True)
     (root / "portfolio.yml").write_text("title: T\nauthor: {name: A}\n")
     (root / "content/posts/2024-01-01-x.md").write_text("---\ntitle: X\ntags: [a, b\n---\nB\n")
-    try:
+    with pytest.raises(BuildFailed) as info:
         build(root)
-    except BuildFailed as exc:
-        error = exc.errors[0]
+    error = info.value.errors[0]
     assert (error.path, error.line, error.col) == ("content/posts/2024-01-01-x.md", 3, 7)
     assert "]" in error.hint
