@@ -133,4 +133,3 @@ class Output:
     path: str  # POSIX, relative to the output root
     data: bytes | None = None
     src: Path | None = None
-    immutable: bool = False  # src is a content-addressed cache blob: safe to hard-link

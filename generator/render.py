@@ -173,8 +173,7 @@ class Renderer:
                 older=views[older.url] if older else None,
                 newer=views[newer.url] if newer else None))
             for asset in doc.rendered.assets:
-                outputs.append(Output(doc.url + asset.path, data=asset.data, src=asset.src,
-                                      immutable=asset.src is not None))
+                outputs.append(Output(doc.url + asset.path, data=asset.data, src=asset.src))
         posts = [views[d.url] for d in site.posts]
         projects = [views[d.url] for d in site.projects]
         featured = [p for p in projects if p["featured"]] or projects[:3]

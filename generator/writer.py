@@ -142,8 +142,9 @@ def _write_one(staging: Path, rel: str, output: Output, made: set[Path]) -> None
         with open(target, "wb") as handle:
             handle.write(output.data)
     elif output.src is not None:
-        if not (output.immutable and _link(output.src, target)):
-            shutil.copyfile(output.src, target, follow_symlinks=True)
+        # Always a copy, never a hard link to the cache: editing a file in the output must not
+        # change the cached copy, and a published tree holds no hard links (RELIABILITY D5).
+        shutil.copyfile(output.src, target, follow_symlinks=True)
     else:
         target.touch()
 
@@ -164,15 +165,6 @@ def _contained(staging: Path) -> None:
             if not os.path.realpath(full).startswith(base):
                 rel = os.path.relpath(full, staging)
                 raise OutputError(f"refusing to publish: {rel} resolves outside the output folder")
-
-
-def _link(src: Path, target: Path) -> bool:
-    """Hard-link an immutable cache blob (no bytes copied); False where links are not possible."""
-    try:
-        os.link(src, target)
-        return True
-    except OSError:
-        return False
 
 
 def _carry_over(old: Path, staging: Path, ours: set[str], new: set[str]) -> list[str]:
