@@ -401,6 +401,12 @@ def render_table(results: dict[str, ToolResult]) -> str:
     return "\n".join(lines)
 
 
+def _portable(record: dict[str, object]) -> dict[str, object]:
+    """Paths in published results are relative to the repository, never this machine's."""
+    root = str(Path(__file__).resolve().parent.parent) + os.sep
+    return {k: v.replace(root, "") if isinstance(v, str) else v for k, v in record.items()}
+
+
 def to_json(results: dict[str, ToolResult], meta: dict[str, object]) -> dict[str, object]:
     """The results file: medians, every run, ratios to portfolio, install statuses."""
     base = results.get("portfolio")
@@ -538,7 +544,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "loadavg_after": list(os.getloadavg()),
             },
             "peers": {
-                name: asdict(status) for name in selected if (status := peers.load_status(name))
+                name: _portable(asdict(status)) for name in selected
+                if (status := peers.load_status(name))
             },
             "metrics": {metric: label for metric, label in METRICS},
         }
