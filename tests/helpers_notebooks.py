@@ -13,6 +13,7 @@ from nbformat import v4
 from generator.build import build
 
 from .conftest import MINIMAL_CONFIG
+from .helpers_reliability import make
 
 CONFIG = MINIMAL_CONFIG  # the shared tiny site's config
 
@@ -93,18 +94,8 @@ def image_b64(fmt: str = "PNG", width: int = 8, height: int = 6) -> str:
 
 def write(root: Path, files: dict, config: str = CONFIG) -> Path:
     """Write a site; notebook nodes are serialised with nbformat, str/bytes written as is."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "portfolio.yml").write_text(config, "utf-8")
-    for rel, body in files.items():
-        target = root / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(body, bytes):
-            target.write_bytes(body)
-        elif isinstance(body, str):
-            target.write_text(body, "utf-8")
-        else:
-            target.write_text(nbformat.writes(body), "utf-8")
-    return root
+    return make(root, {rel: body if isinstance(body, (str, bytes)) else nbformat.writes(body)
+                       for rel, body in files.items()}, config)
 
 
 def build_site(root: Path, **kw) -> Path:
