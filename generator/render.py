@@ -22,7 +22,15 @@ from .feeds import atom_feed, sitemap
 from .readers.highlight import pygments_css
 from .readers.markdown import LINK_PREFIX, LINK_SUFFIX
 from .sources import asset_url_path
-from .urls import absolute_url, is_safe_url, notebook_links, relative_target, repo_url, url_for
+from .urls import (
+    absolute_url,
+    is_safe_url,
+    notebook_links,
+    relative_target,
+    repo_url,
+    slugify,
+    url_for,
+)
 
 _PLACEHOLDER = re.compile(re.escape(LINK_PREFIX) + r"(.*?)" + re.escape(LINK_SUFFIX))
 MATHJAX = "https://cdn.jsdelivr.net/npm/mathjax@3/es5/tex-chtml.js"
@@ -101,7 +109,7 @@ class Renderer:
         ctx: dict[str, Any] = {
             "title": meta.title, "url": self.url(doc.url), "path": doc.url, "kind": doc.kind,
             "date": meta.date, "updated": meta.updated, "summary": meta.summary or
-            doc.rendered.summary, "tags": [{"name": t, "url": self.url(f"tags/{_tag_slug(t)}/")}
+            doc.rendered.summary, "tags": [{"name": t, "url": self.url(f"tags/{slugify(t)}/")}
                                            for t in meta.tags],
             "reading_time": doc.reading_time, "is_notebook": doc.is_notebook,
             "featured": meta.featured, "draft": meta.draft, "toc": list(doc.rendered.toc)
@@ -219,11 +227,6 @@ class Renderer:
             out.append(self.page("list.html", path + "index.html",
                                  posts=posts[(number - 1) * per:number * per], pager=pager))
         return out
-
-
-def _tag_slug(tag: str) -> str:
-    from .urls import slugify
-    return slugify(tag)
 
 
 def _format_date(value: dt.date | None, fmt: str = "long") -> str:
