@@ -88,7 +88,8 @@ def build_date() -> dt.datetime | None:
 
 def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter | None = None,
                    keep_going: bool = False, cache=None, inventory=None,
-                   dirs: list[Path] | None = None) -> tuple[list[Output], BuildReport]:
+                   dirs: list[Path] | None = None,
+                   previous=None) -> tuple[list[Output], BuildReport]:
     """Everything up to the writer: the list of files of the site, and the report."""
     from . import render, site, sources, themes
     from .reading import read_documents
@@ -114,7 +115,8 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     today = stamp.date() if stamp else dt.datetime.now(dt.timezone.utc).date()  # not local TZ
     the_site = site.assemble(config, documents, today=today, drafts=drafts, build_date=stamp)
     outputs, render_diags = render.render_site(the_site, env, inventory.assets,
-                                               themes.static_files(dirs))
+                                               themes.static_files(dirs), previous,
+                                               themes.fingerprint(tuple(dirs)))
     diagnostics += render_diags
     report.posts, report.projects = len(the_site.posts), len(the_site.projects)
     report.pages, report.tags = len(the_site.pages), len(the_site.tags)
@@ -136,6 +138,7 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
     from . import sources, themes
     from .cache import Cache
     from .manifest import Manifest, build_inputs, marker_digest, today_key
+    from .reuse import PreviousOutputs
     from .writer import check_output_dir, publish
 
     started = time.perf_counter()
@@ -163,9 +166,10 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
             reporter.finish(report)
             return report
         cache = Cache(root, enabled=use_cache)
+        previous = PreviousOutputs(root, out, enabled=use_cache and not force)
         outputs, report = render_outputs(config, drafts=drafts, reporter=reporter,
                                          keep_going=keep_going, cache=cache,
-                                         inventory=inventory, dirs=dirs)
+                                         inventory=inventory, dirs=dirs, previous=previous)
         from .check import site_findings
 
         report.diagnostics += site_findings(config, outputs, report.site, full=strict,
@@ -179,6 +183,7 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         publish(out, outputs, root=root, force=force, notes=notes)
         for note in notes:
             reporter.diagnostic(Diagnostic(note, out.name))
+        previous.save(outputs)  # after the swap: what the next build may keep
         if not report.failed:
             manifest.save(fingerprint, marker_digest(out))
             cache.prune()

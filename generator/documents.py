@@ -133,3 +133,6 @@ class Output:
     path: str  # POSIX, relative to the output root
     data: bytes | None = None
     src: Path | None = None
+    key: str = ""  # what the page was rendered from, so the next build can keep it (reuse.py)
+    kept: bool = False  # `src` is this same page in the previous output: hard-link it
+    digest: str = ""  # sha1 of the bytes, when known without reading them (kept pages)

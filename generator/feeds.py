@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 
 from .documents import Document, Site
 from .urls import absolute_url
@@ -22,8 +23,10 @@ def _xml(root: ET.Element) -> bytes:
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
-def atom_feed(site: Site, html_of: dict[str, str], limit: int = 20) -> bytes:
-    """The latest posts and projects as Atom, with absolute URLs and full content."""
+def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20) -> bytes:
+    """The latest posts and projects as Atom, with absolute URLs and full content.
+
+    `body(doc, html)` gives a post's HTML as its page shows it (links resolved)."""
     config = site.config
     origin, base = config.site_origin, config.base_path
     ET.register_namespace("", ATOM)
@@ -56,9 +59,9 @@ def atom_feed(site: Site, html_of: dict[str, str], limit: int = 20) -> bytes:
         summary = doc.meta.summary or doc.rendered.summary
         if summary:
             ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
-        if doc.kind == "post" and doc.url in html_of:
+        if doc.kind == "post":
             content = ET.SubElement(entry, f"{{{ATOM}}}content", type="html")
-            content.text = html_of[doc.url]
+            content.text = body(doc, doc.rendered.html)
     return _xml(feed)
 
 

@@ -71,8 +71,9 @@ def _warm_up(template_dirs: tuple[str, ...]) -> None:
     _exporter(template_dirs)
 
 
-def cache_key(config: Config, source: Source, data: bytes, theme_digest: str) -> str:
-    reader_config = config.digest("safe", "notebooks")
+def cache_key(config: Config, source: Source, data: bytes, theme_digest: str,
+              reader_config: str = "") -> str:
+    reader_config = reader_config or config.digest("safe", "notebooks")
     parts = [source.rel_path, source.kind, source.format, reader_config, code_digest()]
     if source.format == "notebook":
         parts.append(theme_digest)
@@ -88,6 +89,7 @@ def read_documents(config: Config, sources: list[Source], template_dirs: tuple[s
     results: dict[int, Result | PortfolioError] = {}
     misses: list[tuple[int, Source, bytes, str]] = []
     cached = 0
+    reader_config = config.digest("safe", "notebooks")
     for index, source in enumerate(sources):
         try:
             data = _read_bytes(source)
@@ -95,7 +97,7 @@ def read_documents(config: Config, sources: list[Source], template_dirs: tuple[s
             results[index] = exc
             reporter.document(source, cached=False)
             continue
-        key = cache_key(config, source, data, theme_digest)
+        key = cache_key(config, source, data, theme_digest, reader_config)
         hit = cache.get(key)
         if hit is not None:
             results[index] = hit

@@ -7,20 +7,24 @@ works at a domain root and under `https://USER.github.io/REPO/`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
-from .documents import Document, Output, Site
+from .cache import code_digest
+from .documents import Asset, Document, Output, Site
 from .errors import Diagnostic, TemplateError
 from .feeds import atom_feed, sitemap
 from .readers.highlight import pygments_css
 from .readers.markdown import LINK_PREFIX, LINK_SUFFIX
+from .reuse import PreviousOutputs, page_key
 from .sources import asset_url_path
 from .urls import (
     absolute_url,
@@ -41,8 +45,11 @@ class Renderer:
     """Holds the per-build lookups (URLs of sources and assets) while rendering pages."""
 
     def __init__(self, site: Site, env: jinja2.Environment, asset_paths: list[str],
-                 static: dict[str, Path]) -> None:
+                 static: dict[str, Path], previous: PreviousOutputs | None = None,
+                 theme_digest: str = "") -> None:
         self.site, self.env, self.config = site, env, site.config
+        self.previous = previous
+        self._view_keys: dict[int, str] = {}
         self.base = self.config.base_path
         self.static = static
         self.diagnostics: list[Diagnostic] = []
@@ -50,9 +57,14 @@ class Renderer:
         for doc in site.documents:
             self.targets[doc.source.rel_path] = doc.url
         self.asset_paths = asset_paths
-        env.globals.update(url=self.url, absolute_url=self.absolute_url, site=self.site_context(),
-                           now_year=(site.build_date or dt.datetime(1970, 1, 1)).year)
+        site_context = self.site_context()
+        now_year = (site.build_date or dt.datetime(1970, 1, 1)).year
+        env.globals.update(url=self.url, absolute_url=self.absolute_url, site=site_context,
+                           now_year=now_year)
         env.filters.update(url=self.url, absolute_url=self.absolute_url, date=_format_date)
+        # What every page depends on besides its own context: a change here renders them all.
+        self.base_key = page_key(code_digest(), theme_digest, self.config.digest(),
+                                 site_context, now_year)
 
     # -- helpers exposed to templates -------------------------------------------------------
     def url(self, path: str) -> str:
@@ -89,20 +101,27 @@ class Renderer:
 
     # -- documents ----------------------------------------------------------------------------
     def resolve_links(self, doc: Document, html: str) -> str:
-        """Turn the readers' link placeholders into base-path URLs; warn about broken ones."""
+        """Turn the readers' link placeholders into base-path URLs."""
         def replace(match: re.Match[str]) -> str:
             target = match[1]
             if target in self.targets:
                 return self.url(self.targets[target])
-            if target.endswith("/") or target.endswith("index.html"):
-                return self.url(target)
-            line = next((n for t, n in doc.rendered.links if t == target and n), None)
-            self.diagnostics.append(Diagnostic(f"broken link to '{target}'", doc.source.rel_path,
-                                               line))
             return self.url(target)
         from .sanitize import scrub_urls
 
         return scrub_urls(_PLACEHOLDER.sub(replace, html))  # S3: even in raw HTML
+
+    def link_report(self, doc: Document) -> list[tuple[str, str | None]]:
+        """Where each of the document's links to other sources points (None: nowhere); warns
+        about broken ones. This is all a page's body depends on besides its own HTML."""
+        resolved = []
+        for target, line in doc.rendered.links:
+            url = self.targets.get(target)
+            if url is None and not target.endswith(("/", "index.html")):
+                self.diagnostics.append(Diagnostic(f"broken link to '{target}'",
+                                                   doc.source.rel_path, line or None))
+            resolved.append((target, url))
+        return resolved
 
     def doc_context(self, doc: Document) -> dict[str, Any]:
         meta = doc.meta
@@ -159,29 +178,63 @@ class Renderer:
         return ""
 
     # -- pages --------------------------------------------------------------------------------
-    def page(self, template: str, path: str, **context: Any) -> Output:
+    def page(self, template: str, path: str, *, content: Callable[[], str] | None = None,
+             content_key: object = None, **context: Any) -> Output:
+        """Render one page, or keep last build's file when nothing it shows has changed.
+
+        `content` (the document body) is produced only when the page is rendered; its key is
+        `content_key`, which must change whenever it would."""
+        key = page_key(self.base_key, template, path, content_key, self._keyable(context))
+        if self.previous is not None:
+            kept = self.previous.keep(path, key)
+            if kept is not None:
+                return kept
+        if content is not None:
+            context["content"] = Markup(content())
         try:
             html = self.env.get_template(template).render(page_path=path, **context)
         except jinja2.TemplateError as exc:
             raise _template_error(exc, template) from None
-        return Output(path, data=html.encode("utf-8"))
+        return Output(path, data=html.encode("utf-8"), key=key)
+
+    def _keyable(self, value: Any) -> Any:
+        """`value` with each document view replaced by its digest (views recur on many pages)."""
+        if isinstance(value, dict):
+            digest = self._view_keys.get(id(value))
+            return digest or {k: self._keyable(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._keyable(v) for v in value]
+        return value
+
+    def asset(self, doc: Document, asset: Asset) -> Output:
+        """A file a document brings (a notebook figure); kept from the last build when its
+        content-addressed blob is the same."""
+        path = doc.url + asset.path
+        if self.previous is None or asset.src is None or not _is_blob(asset.src):
+            return Output(path, data=asset.data, src=asset.src)
+        key = "blob:" + asset.src.name
+        return self.previous.keep(path, key) or Output(path, src=asset.src, key=key)
 
     def render(self) -> list[Output]:
         site, outputs = self.site, []
         views = {doc.url: self.doc_context(doc) for doc in site.documents}
-        html_of: dict[str, str] = {}
+        self._view_keys = {id(view): "view:" + page_key(view) for view in views.values()}
         for doc in site.documents:
             view = views[doc.url]
-            body = self.resolve_links(doc, doc.rendered.html)
-            html_of[doc.url] = body
             older, newer = site.neighbours.get(doc.url, (None, None))
             template = {"post": "post.html", "project": "project.html"}.get(doc.kind, "page.html")
+            html = doc.rendered.html
+            body_key = [hashlib.sha1(html.encode("utf-8", "surrogatepass")).hexdigest(),
+                        self.link_report(doc)]
+            if html.count(LINK_PREFIX) > len(doc.rendered.links):  # typed into raw HTML
+                body_key.append(sorted(self.targets.items()))
             outputs.append(self.page(
-                template, doc.url + "index.html", doc=view, content=Markup(body),
+                template, doc.url + "index.html", doc=view,
+                content=lambda doc=doc: self.resolve_links(doc, doc.rendered.html),
+                content_key=body_key,
                 older=views[older.url] if older else None,
                 newer=views[newer.url] if newer else None))
-            for asset in doc.rendered.assets:
-                outputs.append(Output(doc.url + asset.path, data=asset.data, src=asset.src))
+            outputs += [self.asset(doc, asset) for asset in doc.rendered.assets]
         posts = [views[d.url] for d in site.posts]
         projects = [views[d.url] for d in site.projects]
         featured = [p for p in projects if p["featured"]] or projects[:3]
@@ -196,7 +249,7 @@ class Renderer:
             outputs.append(self.page("tag.html", f"tags/{slug}/index.html", tag=name,
                                      items=[views[d.url] for d in docs]))
         outputs.append(self.page("404.html", "404.html"))
-        outputs.append(Output("feed.xml", data=atom_feed(site, html_of)))
+        outputs.append(Output("feed.xml", data=atom_feed(site, self.resolve_links)))
         outputs.append(Output("sitemap.xml", data=sitemap(site)))
         robots = f"User-agent: *\nAllow: /\n\nSitemap: {self.absolute_url('sitemap.xml')}\n"
         outputs.append(Output("robots.txt", data=robots.encode()))
@@ -264,8 +317,14 @@ def _short(path: str) -> str:
     return Path(path).name
 
 
+def _is_blob(path: Path) -> bool:
+    """A file of the reader cache: named by the sha256 of its bytes."""
+    return len(path.name) == 64 and path.parent.parent.name == "blobs"
+
+
 def render_site(site: Site, env: jinja2.Environment, asset_paths: list[str],
-                static: dict[str, Path]) -> tuple[list[Output], list[Diagnostic]]:
-    renderer = Renderer(site, env, asset_paths, static)
+                static: dict[str, Path], previous: PreviousOutputs | None = None,
+                theme_digest: str = "") -> tuple[list[Output], list[Diagnostic]]:
+    renderer = Renderer(site, env, asset_paths, static, previous, theme_digest)
     outputs = renderer.render()
     return outputs, renderer.diagnostics

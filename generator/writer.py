@@ -113,7 +113,8 @@ def write_tree(staging: Path, outputs: Iterable[Output], allowed: tuple[Path, ..
     """Write every output below `staging`; return the sorted relative paths.
 
     Copied files must live inside one of `allowed` (after resolving symlinks), so a symlink in
-    a theme or content folder can never publish `~/.ssh/id_rsa` (RELIABILITY S7).
+    a theme or content folder can never publish `~/.ssh/id_rsa` (RELIABILITY S7). Pages kept
+    from the last build are exempt: `reuse.py` proved each is the very file (inode) we wrote.
     """
     written: dict[str, None] = {}
     made: set[Path] = set()
@@ -123,7 +124,7 @@ def write_tree(staging: Path, outputs: Iterable[Output], allowed: tuple[Path, ..
             raise OutputError(f"two outputs would be written to {rel}", rel,
                               hint="rename one of the files, or give a document another slug")
         written[rel] = None
-        if output.src is not None and allowed:
+        if output.src is not None and allowed and not output.kept:
             _check_src(rel, output.src, allowed)
         try:
             _write_one(staging, rel, output, made)
@@ -141,6 +142,13 @@ def _write_one(staging: Path, rel: str, output: Output, made: set[Path]) -> None
     if output.data is not None:
         with open(target, "wb") as handle:
             handle.write(output.data)
+    elif output.src is not None and output.kept:
+        # The same page in the live site: a hard link costs no copy, and the old tree is
+        # deleted after the swap, so the published file ends with one link.
+        try:
+            os.link(output.src, target, follow_symlinks=False)
+        except OSError:
+            shutil.copyfile(output.src, target, follow_symlinks=False)
     elif output.src is not None:
         # Always a copy, never a hard link to the cache: editing a file in the output must not
         # change the cached copy, and a published tree holds no hard links (RELIABILITY D5).
@@ -157,14 +165,20 @@ def _check_src(rel: str, src: Path, allowed: tuple[Path, ...]) -> None:
 
 
 def _contained(staging: Path) -> None:
-    """Every written file resolves inside the staging folder (RELIABILITY S1)."""
-    base = os.path.realpath(staging) + os.sep
-    for dirpath, dirnames, filenames in os.walk(staging):
-        for name in [*filenames, *dirnames]:
-            full = os.path.join(dirpath, name)
-            if not os.path.realpath(full).startswith(base):
-                rel = os.path.relpath(full, staging)
-                raise OutputError(f"refusing to publish: {rel} resolves outside the output folder")
+    """Every written file resolves inside the staging folder (RELIABILITY S1).
+
+    The folder is new and paths were checked by `_safe_rel`, so only a symlink could point
+    out of it, and none should exist before foreign files are carried over: refuse any."""
+    pending = [staging]
+    while pending:
+        with os.scandir(pending.pop()) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    rel = os.path.relpath(entry.path, staging)
+                    raise OutputError(f"refusing to publish: {rel} resolves outside the output "
+                                      "folder")
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
 
 
 def _carry_over(old: Path, staging: Path, ours: set[str], new: set[str]) -> list[str]:

@@ -1,0 +1,345 @@
+"""The page-level checks of a built site: links, anchors and assets under the base path, alt
+text, and leaks that must never be published (template syntax, tracebacks, local paths).
+
+Every build runs the link and leak checks, so they are fast: pages are scanned with regular
+expressions (the real HTML parser only under `--strict`, for alt text), and each page's scan is
+remembered in `.portfolio/pages.json` by the sha1 of its bytes, so a page the build kept from
+the last one (reuse.py) is never read again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+from .documents import Output
+from .errors import Diagnostic
+
+_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}
+_LITERAL = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1\s*>", re.DOTALL | re.I)
+_LEAKS = (("{{", "unrendered template syntax '{{'"), ("{%", "unrendered template syntax '{%'"),
+          ("Undefined", "a template variable rendered as 'Undefined'"),
+          ("Traceback (most recent call last)", "a Python traceback"),
+          ("file://", "a file:// URL (works only on your machine)"),
+          ('="None"', "an attribute rendered as 'None'"),
+          ("data-portfolio-livereload", "serve's live-reload script"))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: where it comes from, what it is, and the raw target (to avoid duplicates)."""
+
+    path: str
+    message: str
+    line: int | None = None
+    target: str = ""
+
+    def diagnostic(self) -> Diagnostic:
+        return Diagnostic(self.message, self.path, self.line)
+
+
+class _Page(HTMLParser):
+    """Collects ids, link-like attributes and images of one HTML page, with their lines."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[tuple[str, int]] = []
+        self.images: list[tuple[str, str | None, int]] = []  # src, alt, line
+        self._stack: list[tuple[str, bool]] = []  # open elements: (tag, hidden from a11y?)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k: v or "" for k, v in attrs}
+        line = self.getpos()[0]
+        for key in ("id", "name") if tag in ("a", "section", "div", "span") else ("id",):
+            if values.get(key):
+                self.ids.add(values[key])
+        for key in ("href", "src", "action", "formaction", "poster"):
+            if key in values and not (tag == "link" and values.get("rel") in ("canonical",)):
+                self.links.append((values[key].strip(), line))
+        if "srcset" in values:
+            for part in values["srcset"].split(","):
+                if part.strip():
+                    self.links.append((part.strip().split()[0], line))
+        hidden = values.get("aria-hidden") == "true" or values.get("role") == "presentation"
+        if tag == "img":
+            alt = values.get("alt")
+            hidden = hidden or any(h for _, h in self._stack)
+            in_content = any(t in ("main", "article") for t, _ in self._stack)
+            # alt="" marks a decorative image (an avatar beside the name): fine outside content
+            if not hidden and (alt is None or (in_content and not alt.strip())):
+                self.images.append((values.get("src", ""), alt, line))
+        if tag not in _VOID:
+            self._stack.append((tag, hidden))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        for depth in range(len(self._stack) - 1, -1, -1):  # tolerate unclosed elements
+            if self._stack[depth][0] == tag:
+                del self._stack[depth:]
+                break
+
+
+def _parse(data: bytes) -> _Page:
+    page = _Page()
+    page.feed(data.decode("utf-8", "replace"))
+    page.close()
+    return page
+
+
+_SKIP_BLOCKS = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)|<!--.*?-->",
+                          re.DOTALL | re.IGNORECASE)
+_LINK_ATTR = re.compile(
+    r"""\s(id|name|href|src|action|formaction|poster|srcset|rel)\s*=\s*"""
+    r"""(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+))""", re.IGNORECASE)
+_TAG_NAME = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)")
+
+
+def _scan(data: bytes) -> tuple[list[str], list[tuple[str, int]]]:
+    """Ids and link-like attributes, with lines: what the link check needs, found by regular
+    expressions (many times faster than HTMLParser, which visits every highlighted token; every
+    build runs this). Script and style bodies are blanked first, so data inside them is never
+    mistaken for markup; text content cannot hold `attr="` because quotes are escaped there."""
+    import bisect
+    import html
+
+    text = data.decode("utf-8", "replace")
+    text = _SKIP_BLOCKS.sub(lambda m: (m.group(1) or "") + "\n" * m.group(0).count("\n")
+                            + (m.group(4) or ""), text)
+    tags: dict[int, dict[str, str]] = {}
+    for match in _LINK_ATTR.finditer(text):
+        start = text.rfind("<", 0, match.start())
+        if start < 0 or text.find(">", start, match.start()) != -1:
+            continue  # not inside a tag
+        value = match.group(2) if match.group(2) is not None else \
+            match.group(3) if match.group(3) is not None else match.group(4)
+        tags.setdefault(start, {}).setdefault(match.group(1).lower(), html.unescape(value))
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    ids: list[str] = []
+    links: list[tuple[str, int]] = []
+    for start in sorted(tags):
+        attrs = tags[start]
+        name = _TAG_NAME.match(text, start)
+        tag = name.group(1).lower() if name else ""
+        line = bisect.bisect_left(newlines, start) + 1
+        for key in ("id", "name") if tag in ("a", "section", "div", "span") else ("id",):
+            if attrs.get(key):
+                ids.append(attrs[key])
+        for key in ("href", "src", "action", "formaction", "poster"):
+            if key in attrs and not (tag == "link" and attrs.get("rel") == "canonical"):
+                links.append((attrs[key].strip(), line))
+        for part in attrs.get("srcset", "").split(","):
+            if part.strip():
+                links.append((part.strip().split()[0], line))
+    return ids, links
+
+
+class _Parsed:
+    """What `_Page` collected, as plain data that can be stored between builds."""
+
+    def __init__(self, ids: list[str], links: list, images: list) -> None:
+        self.ids = set(ids)
+        self.links = [tuple(x) for x in links]
+        self.images = [tuple(x) for x in images]
+
+
+
+def _page_bytes(output: Output) -> bytes:
+    if output.data is not None:
+        return output.data
+    try:
+        return output.src.read_bytes() if output.src is not None else b""
+    except OSError:
+        return b""
+
+
+def _secrets(root: Path | None) -> list[str]:
+    """Paths of this machine that must never appear in the output."""
+    if root is None:
+        return []
+    found = {str(root.resolve()), str(root)}
+    home = str(Path.home())
+    if len(home) > 5:
+        found.add(home)
+    return sorted(found)
+
+
+def _leaks(path: str, text: str, secrets: list[str]) -> list[str]:
+    """What leaked into one generated file, as messages."""
+    found = []
+    for secret in secrets:
+        if secret + "/" in text:
+            found.append(f"the build folder or home folder path ({secret}) appears in the output")
+            break
+    if path.endswith((".html", ".xml")):
+        visible = _LITERAL.sub("", text)  # code and notebook output may show anything
+        found += [f"{what} appears in the output" for needle, what in _LEAKS if needle in visible]
+    return found
+
+
+def scan_pages(outputs: Mapping[str, Output], root: Path | None, full: bool = True
+               ) -> tuple[dict[str, _Parsed], list[Diagnostic]]:
+    """Scan every HTML page (links, ids; images under `full`) and audit it for leaks.
+
+    Results are remembered by the sha1 of the page's bytes: one edit changes only a few pages,
+    and a page kept from the last build is never read at all.
+    """
+    from .cache import code_digest
+
+    secrets = _secrets(root)
+    stamp = code_digest() + "\0" + "\0".join(secrets)
+    store = root / ".portfolio" / "pages.json" if root is not None else None
+    try:
+        saved = json.loads(store.read_text("utf-8")) if store is not None else {}
+        memo = saved.get("pages") if saved.get("code") == stamp else {}
+        memo = memo if isinstance(memo, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        memo = {}
+    used: dict[str, list] = {}
+    pages: dict[str, _Parsed] = {}
+    leaks: list[Diagnostic] = []
+    for path, output in outputs.items():
+        if not path.endswith(".html"):
+            continue
+        data = output.data
+        digest = output.digest or hashlib.sha1(data or b"").hexdigest()
+        key = digest + ("" if full else "-links")
+        entry = memo.get(key)
+        if not (isinstance(entry, list) and len(entry) == 4):
+            data = _page_bytes(output) if data is None else data
+            if full:  # alt text needs the element structure: the real HTML parser
+                page = _parse(data)
+                entry = [sorted(page.ids), page.links, page.images]
+            else:
+                ids, links = _scan(data)
+                entry = [sorted(set(ids)), links, []]
+            entry.append(_leaks(path, data.decode("utf-8", "replace"), secrets))
+        used[key] = entry
+        try:
+            pages[path] = _Parsed(*entry[:3])
+            leaks += [Diagnostic(str(message), path) for message in entry[3]]
+        except (TypeError, ValueError):
+            page = _parse(_page_bytes(output))
+            pages[path] = _Parsed(sorted(page.ids), page.links, page.images)
+    if store is not None and used.keys() != memo.keys():
+        try:
+            store.parent.mkdir(parents=True, exist_ok=True)
+            tmp = store.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"code": stamp, "pages": used}), "utf-8")
+            tmp.replace(store)
+        except OSError:
+            pass  # only slower next time
+    return pages, leaks
+
+
+def _line_of(root: Path | None, source: str, needle: str,
+             texts: dict[str, str] | None = None) -> int | None:
+    """The first line of the source file that mentions `needle` (for a finding's line)."""
+    if root is None or not needle or not source.endswith((".md", ".markdown")):
+        return None
+    texts = {} if texts is None else texts
+    if source not in texts:
+        try:
+            texts[source] = (root / source).read_text("utf-8", "replace")
+        except OSError:
+            texts[source] = ""
+    text = texts[source]
+    index = text.find(needle)
+    return text.count("\n", 0, index) + 1 if index >= 0 else None
+
+
+def link_findings(files: Mapping[str, object], base_path: str, sources: Mapping[str, str],
+                  root: Path | None = None,
+                  pages: Mapping[str, _Parsed] | None = None) -> list[Finding]:
+    """Every internal link, anchor and asset must resolve under the base path.
+
+    `files` only needs the output paths as keys. Absolute links (the menu, the stylesheet) are
+    on every page: each is resolved once per build.
+    """
+    if pages is None:
+        pages = {p: _parse(d) for p, d in files.items()  # type: ignore[arg-type]
+                 if p.endswith(".html")}
+    found: list[Finding] = []
+    absolute: dict[str, tuple[str, str]] = {}
+    texts: dict[str, str] = {}  # source files read for line numbers
+    for path in sorted(pages):
+        where = sources.get(path, path)
+        for value, line in pages[path].links:
+            if value.startswith("/") and not value.startswith("//") and path != "404.html":
+                known = absolute.get(value)
+                if known is None:
+                    known = absolute[value] = _resolve(path, value, base_path, files, pages)
+                problem, target = known
+            else:
+                problem, target = _resolve(path, value, base_path, files, pages)
+            if problem:
+                found.append(Finding(where, f"{problem} (in {path}, line {line})",
+                                     _line_of(root, where, target, texts), target))
+    return found
+
+
+def _resolve(page: str, value: str, base: str, files: Mapping[str, object],
+             pages: Mapping[str, _Parsed]) -> tuple[str, str]:
+    """('' , '') when `value` resolves; else (problem, the raw target to look for)."""
+    if not value or value == "#" or _SCHEME.match(value) or value.startswith("//"):
+        return "", ""
+    raw, _, fragment = value.partition("#")
+    raw = raw.split("?", 1)[0]
+    if not raw:
+        if fragment and fragment not in pages[page].ids:
+            return f"no heading or anchor '#{fragment}' on this page", "#" + fragment
+        return "", ""
+    if raw.startswith("/"):
+        if not raw.startswith(base):
+            return (f"link '{value}' is outside the site's base path {base} (it breaks on "
+                    "GitHub Pages; link relative to the page instead)", raw)
+        target = unquote(raw[len(base):])
+    elif page == "404.html":
+        return (f"relative link '{value}' in 404.html breaks when the page is served at depth",
+                raw)
+    else:
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(raw)))
+        if target.startswith(".."):
+            return f"link '{value}' points above the site's root", raw
+        target = "" if target == "." else target + ("/" if raw.endswith("/") else "")
+    if target == "" or target.endswith("/"):
+        target += "index.html"
+    if target not in files:
+        if target + "/index.html" in files:
+            target += "/index.html"
+        else:
+            return f"broken link to '{value}'", raw.rsplit("/", 1)[-1] if "/" in raw else raw
+    if fragment and target in pages and fragment not in pages[target].ids:
+        return f"no heading or anchor '#{fragment}' in {target}", "#" + fragment
+    return "", ""
+
+
+def alt_findings(pages: Mapping[str, _Parsed], sources: Mapping[str, str]) -> list[Finding]:
+    """Images a screen reader cannot describe (decorative ones, inside aria-hidden, are fine).
+
+    The parser lists only such images, so every one listed is a finding."""
+    found = []
+    for path in sorted(pages):
+        for src, _alt, line in pages[path].images:
+            name = src.rsplit("/", 1)[-1]
+            found.append(Finding(sources.get(path, path), f"image '{name}' has no alt text "
+                                 f"(in {path}, line {line})", target=name))
+    return found
+
+
+def audit_files(files: Mapping[str, bytes], root: Path) -> list[Diagnostic]:
+    """Leaks that must never be published: template syntax, tracebacks, local paths."""
+    secrets = _secrets(root)
+    return [Diagnostic(message, path) for path in sorted(files)
+            if path.endswith((".html", ".xml", ".txt", ".json", ".js", ".css"))
+            for message in _leaks(path, files[path].decode("utf-8", "replace"), secrets)]
