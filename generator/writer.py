@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from .documents import Output
 from .errors import OutputError
+from .spare import prune, same_file, spare_dir, usable
 
 MARKER = ".portfolio-build"
 STAGING_MARKER = ".portfolio-staging"
@@ -109,7 +110,8 @@ def _os_error(exc: OSError, path: str) -> OutputError:
 
 
 def write_tree(staging: Path, outputs: Iterable[Output], allowed: tuple[Path, ...] = (),
-               label: str = "") -> list[str]:
+               label: str = "", inodes: dict[str, int] | None = None,
+               made: set[Path] | None = None) -> list[str]:
     """Write every output below `staging`; return the sorted relative paths.
 
     Copied files must live inside one of `allowed` (after resolving symlinks), so a symlink in
@@ -117,7 +119,8 @@ def write_tree(staging: Path, outputs: Iterable[Output], allowed: tuple[Path, ..
     from the last build are exempt: `reuse.py` proved each is the very file (inode) we wrote.
     """
     written: dict[str, None] = {}
-    made: set[Path] = set()
+    made = set() if made is None else made  # folders known to exist
+    inodes = inodes or {}  # files a spare tree already holds (spare.py)
     for output in outputs:
         rel = _safe_rel(output.path)
         if rel in written:
@@ -127,6 +130,10 @@ def write_tree(staging: Path, outputs: Iterable[Output], allowed: tuple[Path, ..
         if output.src is not None and allowed and not output.kept:
             _check_src(rel, output.src, allowed)
         try:
+            if rel in inodes:
+                if output.kept and same_file(output.src, inodes[rel]):
+                    continue  # the spare holds this very page already
+                (staging / rel).unlink()  # never write into it: it may be a live page's inode
             _write_one(staging, rel, output, made)
         except OSError as exc:
             raise _os_error(exc, f"{label}/{rel}" if label else rel) from None
@@ -231,10 +238,11 @@ def _clone(src: str | Path, dst: str | Path) -> None:
 
 
 def publish(out: Path, outputs: Iterable[Output], *, root: Path, force: bool = False,
-            notes: list[str] | None = None) -> list[str]:
+            notes: list[str] | None = None, foreign: list[str] | None = None) -> list[str]:
     """Stage `outputs` beside `out`, then swap them in. Returns the written paths.
 
-    `notes` collects what was tidied up after an earlier interrupted build, for the report.
+    `notes` collects what was tidied up after an earlier interrupted build, for the report;
+    `foreign` the files found in the output folder that we did not write (carried over).
     """
     from .themes import default_theme_dir
 
@@ -244,29 +252,55 @@ def publish(out: Path, outputs: Iterable[Output], *, root: Path, force: bool = F
     if notes is not None:
         notes.extend(done)
     ours = previous_files(out, force)
-    try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent))
-    except OSError as exc:
-        raise _os_error(exc, str(out.parent)) from None
+    outputs = list(outputs)
+    staging, spare = _staging(root, out)
     allowed = (Path(os.path.realpath(root)), Path(os.path.realpath(default_theme_dir())))
     try:
         try:
             (staging / STAGING_MARKER).touch()
-            written = write_tree(staging, outputs, allowed, out.name)
+            inodes: dict[str, int] = {}
+            made: set[Path] = set()
+            if spare:  # bring the site before last up to date instead of writing it all
+                wanted = {_safe_rel(o.path) for o in outputs} | {STAGING_MARKER}
+                inodes, folders = prune(staging, wanted)
+                made = {staging, *(staging / rel for rel in folders)}
+            written = write_tree(staging, outputs, allowed, out.name, inodes, made)
             _contained(staging)
             marker = {"generator": "portfolio", "files": written}
+            (staging / MARKER).unlink(missing_ok=True)
             (staging / MARKER).write_text(json.dumps(marker, indent=0, sort_keys=True) + "\n",
                                           "utf-8")
             if ours is not None and out.exists():
-                _carry_over(out, staging, ours, set(written))
+                carried = _carry_over(out, staging, ours, set(written))
+                if foreign is not None:
+                    foreign.extend(carried)
             (staging / STAGING_MARKER).unlink()
         except OSError as exc:
             raise _os_error(exc, _display(exc.filename or str(staging), staging, out)) from None
-        _swap(staging, out)
+        # The old site becomes the next spare tree, if it is all ours (a marker says so).
+        _swap(staging, out, keep_old=spare and (out / MARKER).is_file())
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return written
+
+
+def _staging(root: Path, out: Path) -> tuple[Path, bool]:
+    """The folder to stage the new site in, and whether it is the spare tree (spare.py)."""
+    spare = spare_dir(root, out)
+    if spare is not None:
+        if usable(spare, (MARKER, STAGING_MARKER)):
+            return spare, True
+        if not os.path.lexists(spare):
+            try:
+                spare.mkdir()
+                return spare, True
+            except OSError:
+                pass
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-", dir=out.parent)), False
+    except OSError as exc:
+        raise _os_error(exc, str(out.parent)) from None
 
 
 def _display(path: str, staging: Path, out: Path) -> str:
@@ -289,13 +323,16 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Put the staged site in place: there is never a moment without a complete site."""
+def _swap(staging: Path, out: Path, keep_old: bool = False) -> None:
+    """Put the staged site in place: there is never a moment without a complete site.
+
+    With `keep_old`, the old site stays where the staging folder was (the next spare tree)."""
     if not out.exists():
         os.rename(staging, out)
         return
     if _exchange(staging, out):  # the staging path now holds the old site
-        _remove(staging)
+        if not keep_old:
+            _remove(staging)
         return
     # Elsewhere: two renames; a build killed between them is repaired by `clean_stale`.
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))

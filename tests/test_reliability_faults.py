@@ -115,6 +115,15 @@ def _slow_site(root: Path) -> Path:
     return _site(root, posts=400)
 
 
+def _retitle(root: Path, title: str) -> None:
+    """Change the site's title: every page shows it, so the next build renders every page
+    (an edit to one post would be kept to a few pages, too quick to interrupt)."""
+    config = root / "portfolio.yml"
+    lines = config.read_text().splitlines()
+    config.write_text("\n".join(f"title: {title}" if line.startswith("title:") else line
+                                for line in lines) + "\n")
+
+
 def _spawn(root: Path, out: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     return subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)],
@@ -131,6 +140,7 @@ def test_F3_ctrl_c_mid_build(tmp_path: Path) -> None:
     rng = random.Random(3)
     for trial in range(4):
         (root / "content/about.md").write_text(f"# About\n\nVersion {trial}.\n")
+        _retitle(root, f"Version {trial}")
         proc = _spawn(root, out)
         time.sleep(rng.uniform(0.3, 2.0))
         proc.send_signal(signal.SIGINT)
@@ -160,6 +170,7 @@ def test_F4_kill_9_at_random_points(tmp_path: Path) -> None:
     outcomes = {"old": 0, "new": 0}
     for trial in range(20):
         (root / "content/about.md").write_text(f"# About\n\nKill {trial}.\n")
+        _retitle(root, f"Kill {trial}")
         proc = _spawn(root, out)
         time.sleep(rng.uniform(0.2, 2.5))
         os.killpg(proc.pid, signal.SIGKILL)
