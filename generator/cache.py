@@ -21,7 +21,7 @@ from typing import Any
 
 from .documents import Asset, Heading, Meta, Rendered
 
-FORMAT = 2  # bump when the stored layout changes
+FORMAT = 3  # bump when the stored layout changes
 _LIBRARIES = ("nbconvert", "nbformat", "markdown-it-py", "mdit-py-plugins", "Pygments", "Jinja2",
               "Pillow", "nbclient")
 
@@ -91,6 +91,10 @@ class Cache:
     def _blob(self, digest: str) -> Path:
         return self.dir / "blobs" / digest[:2] / digest
 
+    def has(self, key: str) -> bool:
+        """Is there an entry for `key`? (One stat; `get` may still find it corrupt.)"""
+        return self.enabled and self._entry(key).is_file()
+
     def get(self, key: str) -> tuple[Meta, Rendered] | None:
         if not self.enabled:
             return None
@@ -110,7 +114,12 @@ class Cache:
             for name in ("links", "warnings"):
                 rendered[name] = tuple(tuple(x) for x in rendered[name])
             rendered["scripts"] = tuple(rendered.get("scripts", ()))
-            result = Rendered(**rendered, assets=tuple(assets))
+            html_file = path.with_suffix(".html")
+            if not html_file.is_file():
+                return None
+            # The HTML stays on disk until a page needs it: most rebuilds keep most pages.
+            result = Rendered(**{**rendered, "html": ""}, assets=tuple(assets),
+                              html_file=html_file)
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: a miss, never a crash
         self.touched.add(key)
@@ -133,15 +142,19 @@ class Cache:
                 assets.append({"path": asset.path, "blob": digest})
                 stored.append(Asset(asset.path, src=blob))
             body = {f.name: getattr(rendered, f.name) for f in fields(Rendered)
-                    if f.name != "assets"}
+                    if f.name not in ("assets", "html", "html_file")}
             body["toc"] = [asdict(h) for h in rendered.toc]
             body["assets"] = assets
+            body["html_sha1"] = rendered.digest()
             blob = json.dumps({"meta": _meta_to_json(meta), "rendered": body},
                               default=str, ensure_ascii=False)
-            _atomic_write(self._entry(key), blob.encode("utf-8"))
+            entry = self._entry(key)
+            _atomic_write(entry.with_suffix(".html"), rendered.html.encode("utf-8",
+                                                                          "surrogatepass"))
+            _atomic_write(entry, blob.encode("utf-8"))  # last: an entry is whole or missing
             self.touched.add(key)
             return Rendered(**{**{f.name: getattr(rendered, f.name) for f in fields(Rendered)},
-                               "assets": tuple(stored)})
+                               "assets": tuple(stored), "html_sha1": body["html_sha1"]})
         except OSError:
             return rendered  # a read-only or full disk: build on without the cache
 
@@ -150,13 +163,12 @@ class Cache:
         if not self.enabled or not self.dir.is_dir():
             return 0
         removed = 0
-        for folder, keep, suffix in ((self.dir / "entries", self.touched, ".json"),
-                                     (self.dir / "blobs", self.blobs_touched, "")):
+        for folder, keep in ((self.dir / "entries", self.touched),
+                             (self.dir / "blobs", self.blobs_touched)):
             if not folder.is_dir():
                 continue
             for path in folder.glob("*/*"):
-                name = path.name[:-len(suffix)] if suffix else path.name
-                if name not in keep:
+                if path.name.split(".", 1)[0] not in keep:  # key.json and key.html alike
                     try:
                         path.unlink()
                         removed += 1

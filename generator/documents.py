@@ -81,6 +81,26 @@ class Rendered:
     links: tuple[tuple[str, int], ...] = ()  # relative links to other sources, with lines
     assets: tuple[Asset, ...] = ()
     warnings: tuple[tuple[str, int | None], ...] = ()
+    html_file: Path | None = None  # where the cache keeps `html`, when it was not loaded
+    html_sha1: str = ""
+
+    def body(self) -> str:
+        """The HTML, read from the cache only when a page is actually rendered."""
+        if self.html_file is None:
+            return self.html
+        try:
+            return self.html_file.read_text("utf-8")
+        except OSError as exc:
+            from .errors import PortfolioError
+            raise PortfolioError(f"the build cache changed under the build ({exc.strerror}); "
+                                 "run it again") from None
+
+    def digest(self) -> str:
+        """sha1 of the HTML, without reading it when the cache knows it."""
+        if self.html_sha1:
+            return self.html_sha1
+        import hashlib
+        return hashlib.sha1(self.html.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20)
             ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
         if doc.kind == "post":
             content = ET.SubElement(entry, f"{{{ATOM}}}content", type="html")
-            content.text = body(doc, doc.rendered.html)
+            content.text = body(doc, doc.rendered.body())
     return _xml(feed)
 
 

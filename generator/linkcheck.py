@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import posixpath
 import re
 from collections.abc import Mapping
@@ -147,7 +148,8 @@ def _scan(data: bytes) -> tuple[list[str], list[tuple[str, int]]]:
 class _Parsed:
     """What `_Page` collected, as plain data that can be stored between builds."""
 
-    def __init__(self, ids: list[str], links: list, images: list) -> None:
+    def __init__(self, ids: list[str], links: list, images: list, digest: str = "") -> None:
+        self.digest = digest  # sha1 of the page's bytes, when known
         self.ids = set(ids)
         self.links = [tuple(x) for x in links]
         self.images = [tuple(x) for x in images]
@@ -226,7 +228,7 @@ def scan_pages(outputs: Mapping[str, Output], root: Path | None, full: bool = Tr
             entry.append(_leaks(path, data.decode("utf-8", "replace"), secrets))
         used[key] = entry
         try:
-            pages[path] = _Parsed(*entry[:3])
+            pages[path] = _Parsed(*entry[:3], digest=digest)
             leaks += [Diagnostic(str(message), path) for message in entry[3]]
         except (TypeError, ValueError):
             page = _parse(_page_bytes(output))
@@ -264,28 +266,81 @@ def link_findings(files: Mapping[str, object], base_path: str, sources: Mapping[
     """Every internal link, anchor and asset must resolve under the base path.
 
     `files` only needs the output paths as keys. Absolute links (the menu, the stylesheet) are
-    on every page: each is resolved once per build.
+    on every page: each is resolved once per build. When no page's ids and no output path
+    changed since the last build, a page whose bytes and source file are unchanged has the
+    same findings as then (`.portfolio/links.json`).
     """
     if pages is None:
         pages = {p: _parse(d) for p, d in files.items()  # type: ignore[arg-type]
                  if p.endswith(".html")}
+    memo, store, world = _links_memo(root, files, pages, base_path)
+    used: dict[str, list] = {}
     found: list[Finding] = []
     absolute: dict[str, tuple[str, str]] = {}
     texts: dict[str, str] = {}  # source files read for line numbers
     for path in sorted(pages):
         where = sources.get(path, path)
-        for value, line in pages[path].links:
-            if value.startswith("/") and not value.startswith("//") and path != "404.html":
-                known = absolute.get(value)
-                if known is None:
-                    known = absolute[value] = _resolve(path, value, base_path, files, pages)
-                problem, target = known
-            else:
-                problem, target = _resolve(path, value, base_path, files, pages)
-            if problem:
-                found.append(Finding(where, f"{problem} (in {path}, line {line})",
-                                     _line_of(root, where, target, texts), target))
+        page = pages[path]
+        key = f"{path}\0{page.digest}\0{_stat_key(root, where)}" if page.digest else ""
+        entries = memo.get(key) if key else None
+        if not (isinstance(entries, list) and all(
+                isinstance(e, list) and len(e) == 3 and isinstance(e[0], str) for e in entries)):
+            entries = []  # not remembered, or a damaged memo: check this page
+            for value, line in page.links:
+                if value.startswith("/") and not value.startswith("//") and path != "404.html":
+                    known = absolute.get(value)
+                    if known is None:
+                        known = absolute[value] = _resolve(path, value, base_path, files, pages)
+                    problem, target = known
+                else:
+                    problem, target = _resolve(path, value, base_path, files, pages)
+                if problem:
+                    entries.append([f"{problem} (in {path}, line {line})",
+                                    _line_of(root, where, target, texts), target])
+        if key:
+            used[key] = entries
+        found += [Finding(where, m, n if isinstance(n, int) else None, str(t))
+                  for m, n, t in entries]
+    if store is not None and used.keys() != memo.keys():
+        try:
+            tmp = store.with_suffix(".tmp")
+            tmp.write_text(json.dumps({"world": world, "pages": used}), "utf-8")
+            tmp.replace(store)
+        except OSError:
+            pass
     return found
+
+
+def _stat_key(root: Path | None, source: str) -> str:
+    """Size and mtime of a source file: findings name its lines, which an edit may move."""
+    try:
+        st = os.stat(root / source) if root is not None else None
+    except OSError:
+        return "-"
+    return f"{st.st_size}:{st.st_mtime_ns}" if st is not None else "-"
+
+
+def _links_memo(root: Path | None, files: Mapping[str, object], pages: Mapping[str, _Parsed],
+                base_path: str) -> tuple[dict, Path | None, str]:
+    """Last build's findings by page, if they still hold: the same code, base path, output
+    paths, and ids on every page (what links from other pages resolve against)."""
+    from .cache import code_digest
+
+    if root is None:
+        return {}, None, ""
+    digest = hashlib.sha1(f"{code_digest()}\0{base_path}\0".encode())
+    digest.update("\0".join(sorted(files)).encode("utf-8", "surrogatepass"))
+    for path in sorted(pages):
+        digest.update(("\n" + "\0".join(sorted(pages[path].ids))).encode("utf-8",
+                                                                        "surrogatepass"))
+    world = digest.hexdigest()
+    store = root / ".portfolio" / "links.json"
+    try:
+        saved = json.loads(store.read_text("utf-8"))
+        memo = saved.get("pages") if saved.get("world") == world else {}
+    except (OSError, ValueError, AttributeError):
+        memo = {}
+    return (memo if isinstance(memo, dict) else {}), store, world
 
 
 def _resolve(page: str, value: str, base: str, files: Mapping[str, object],

@@ -8,6 +8,7 @@ nbconvert once and keeps one exporter).
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,8 @@ if TYPE_CHECKING:
     from .build import Reporter
     from .config import Config
 
-# Parallel conversion pays when the work clearly exceeds the pool's start-up (~1 s per worker
-# for nbconvert's imports): measured in bench/.
-MIN_NOTEBOOKS_FOR_POOL = 4
+# Parallel conversion pays when the work clearly exceeds the pool's start-up: measured in bench/.
+MIN_NOTEBOOKS_FOR_POOL = 4  # in a process that has imported nbconvert already
 MIN_MARKDOWN_FOR_POOL = 120
 
 Result = tuple[Meta, Rendered] | None
@@ -84,11 +84,15 @@ def read_documents(config: Config, sources: list[Source], template_dirs: tuple[s
                    reporter: Reporter, cache: Cache | None = None,
                    theme_digest: str = "") -> tuple[list[Document], list[PortfolioError],
                                                     list[Diagnostic], int]:
-    """Read all sources. Returns documents, errors, warnings and how many came from the cache."""
+    """Read all sources. Returns documents, errors, warnings and how many came from the cache.
+
+    Misses are known from the cache's index before any entry is loaded, so converting them
+    (in worker processes, when it pays) overlaps with loading the hits here.
+    """
     cache = cache or Cache(config.root, enabled=False)
     results: dict[int, Result | PortfolioError] = {}
     misses: list[tuple[int, Source, bytes, str]] = []
-    cached = 0
+    hits: list[tuple[int, Source, bytes, str]] = []
     reader_config = config.digest("safe", "notebooks")
     for index, source in enumerate(sources):
         try:
@@ -98,20 +102,24 @@ def read_documents(config: Config, sources: list[Source], template_dirs: tuple[s
             reporter.document(source, cached=False)
             continue
         key = cache_key(config, source, data, theme_digest, reader_config)
-        hit = cache.get(key)
-        if hit is not None:
+        (hits if cache.has(key) else misses).append((index, source, data, key))
+
+    cached = 0
+    with _Conversions(config, misses, template_dirs) as conversions:
+        for index, source, data, key in hits:
+            hit = cache.get(key)
+            if hit is None:  # corrupt: a miss after all
+                conversions.late.append((index, source, data, key))
+                continue
             results[index] = hit
             cached += 1
             reporter.document(source, cached=True)
-        else:
-            misses.append((index, source, data, key))
-
-    for (index, source, _, key), result in _convert(config, misses, template_dirs):
-        if result is not None and not isinstance(result, PortfolioError):
-            meta, rendered = result
-            result = (meta, cache.put(key, meta, rendered))
-        results[index] = result
-        reporter.document(source, cached=False)
+        for (index, source, _, key), result in conversions:
+            if result is not None and not isinstance(result, PortfolioError):
+                meta, rendered = result
+                result = (meta, cache.put(key, meta, rendered))
+            results[index] = result
+            reporter.document(source, cached=False)
 
     documents: list[Document] = []
     errors: list[PortfolioError] = []
@@ -134,26 +142,53 @@ def read_documents(config: Config, sources: list[Source], template_dirs: tuple[s
     return documents, errors, diagnostics, cached
 
 
-def _convert(config: Config, misses: list[tuple[int, Source, bytes, str]],
-             template_dirs: tuple[str, ...]):
-    """Yield (miss, result) pairs: in a process pool when it pays, else in this process."""
-    notebooks = [m for m in misses if m[1].format == "notebook"]
-    markdown = [m for m in misses if m[1].format != "notebook"]
-    workers = min(os.cpu_count() or 1, 4)
-    use_pool = workers > 1 and (len(notebooks) >= MIN_NOTEBOOKS_FOR_POOL
-                                or len(markdown) >= MIN_MARKDOWN_FOR_POOL)
-    if not use_pool:
-        for miss in misses:
-            yield miss, _safe_read((config, miss[1], template_dirs, miss[2]))
-        return
-    import multiprocessing
+Miss = tuple[int, Source, bytes, str]
 
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    initializer = _warm_up if notebooks else None
-    ordered = notebooks + markdown  # the slow ones first, so both cores stay busy to the end
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=initializer,
-                             initargs=(template_dirs,) if notebooks else ()) as pool:
-        jobs = ((config, m[1], template_dirs, m[2]) for m in ordered)
-        chunk = 1 if notebooks else 16
-        for miss, result in zip(ordered, pool.map(_safe_read, jobs, chunksize=chunk), strict=True):
-            yield miss, result
+
+class _Conversions:
+    """Converts cache misses: in a process pool started at once when it pays (any notebook,
+    or many Markdown files), else in this process. Iterate it for (miss, result) pairs; misses
+    found late (corrupt entries) go to `late` and are converted here."""
+
+    def __init__(self, config: Config, misses: list[Miss], template_dirs: tuple[str, ...]):
+        self.config, self.template_dirs = config, template_dirs
+        notebooks = [m for m in misses if m[1].format == "notebook"]
+        markdown = [m for m in misses if m[1].format != "notebook"]
+        cpus = os.cpu_count() or 1
+        self.pool: ProcessPoolExecutor | None = None
+        self.late: list[Miss] = []
+        self.ordered = notebooks + markdown  # the slow ones first, so both cores stay busy
+        # A fresh process pays nbconvert's imports either way: in a worker, they overlap with
+        # loading the cache here. A process that has them already (serve) converts a few
+        # notebooks faster itself.
+        warm = "nbconvert" in sys.modules
+        if cpus > 1 and (len(notebooks) >= (MIN_NOTEBOOKS_FOR_POOL if warm else 1)
+                         or len(markdown) >= MIN_MARKDOWN_FOR_POOL):
+            self._start(min(cpus, 4, len(misses)), bool(notebooks))
+
+    def _start(self, workers: int, notebooks: bool) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context,
+            initializer=_warm_up if notebooks else None,
+            initargs=(self.template_dirs,) if notebooks else ())
+        jobs = ((self.config, m[1], self.template_dirs, m[2]) for m in self.ordered)
+        self.futures = self.pool.map(_safe_read, jobs, chunksize=1 if notebooks else 16)
+
+    def __enter__(self) -> _Conversions:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+    def __iter__(self):
+        if self.pool is not None:
+            yield from zip(self.ordered, self.futures, strict=True)
+        else:
+            for miss in self.ordered:
+                yield miss, _safe_read((self.config, miss[1], self.template_dirs, miss[2]))
+        for miss in self.late:
+            yield miss, _safe_read((self.config, miss[1], self.template_dirs, miss[2]))

@@ -7,7 +7,6 @@ works at a domain root and under `https://USER.github.io/REPO/`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import math
 import re
 import sys
@@ -223,14 +222,10 @@ class Renderer:
             view = views[doc.url]
             older, newer = site.neighbours.get(doc.url, (None, None))
             template = {"post": "post.html", "project": "project.html"}.get(doc.kind, "page.html")
-            html = doc.rendered.html
-            body_key = [hashlib.sha1(html.encode("utf-8", "surrogatepass")).hexdigest(),
-                        self.link_report(doc)]
-            if html.count(LINK_PREFIX) > len(doc.rendered.links):  # typed into raw HTML
-                body_key.append(sorted(self.targets.items()))
+            body_key = [doc.rendered.digest(), self.link_report(doc)]
             outputs.append(self.page(
                 template, doc.url + "index.html", doc=view,
-                content=lambda doc=doc: self.resolve_links(doc, doc.rendered.html),
+                content=lambda doc=doc: self.resolve_links(doc, doc.rendered.body()),
                 content_key=body_key,
                 older=views[older.url] if older else None,
                 newer=views[newer.url] if newer else None))

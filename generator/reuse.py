@@ -20,7 +20,7 @@ from pathlib import Path
 from .cache import _atomic_write, code_digest
 from .documents import Output
 
-FORMAT = 1
+FORMAT = 2
 
 
 class PreviousOutputs:
@@ -30,14 +30,16 @@ class PreviousOutputs:
         self.store = root / ".portfolio" / "outputs.json"
         self.out = out
         self.files: dict[str, list] = {}
+        self.others: dict[str, dict] = {}  # other output folders (serve alternates two)
         if not enabled:
             return
         try:
             data = json.loads(self.store.read_text("utf-8"))
-            if data.get("format") == FORMAT and data.get("code") == code_digest() and \
-                    data.get("out") == str(out):
-                files = data.get("files")
-                self.files = files if isinstance(files, dict) else {}
+            if data.get("format") == FORMAT and data.get("code") == code_digest():
+                outs = data.get("outs")
+                self.others = {k: v for k, v in outs.items() if isinstance(v, dict)} \
+                    if isinstance(outs, dict) else {}
+                self.files = self.others.pop(str(out), {})
         except (OSError, ValueError, AttributeError):
             pass  # no memory of the last build: render everything
 
@@ -67,7 +69,9 @@ class PreviousOutputs:
                 continue
             digest = output.digest or hashlib.sha1(output.data or b"").hexdigest()
             files[output.path] = [output.key, digest, st.st_size, st.st_mtime_ns, st.st_ino]
-        data = {"format": FORMAT, "code": code_digest(), "out": str(self.out), "files": files}
+        outs = dict(list(self.others.items())[-2:])  # the two most recent other folders
+        outs[str(self.out)] = files
+        data = {"format": FORMAT, "code": code_digest(), "outs": outs}
         try:
             _atomic_write(self.store, json.dumps(data, separators=(",", ":")).encode())
         except OSError:

@@ -171,6 +171,7 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool
         watcher.start()  # before the first build, so no early edit is missed
         info(f"Building {root.name} (drafts {'shown' if drafts else 'hidden'})...")
         builder.build_once()
+        threading.Thread(target=_warm_notebooks, args=(root,), daemon=True).start()
         url = display_url(host, server.server_address[1], state.base_path)
         info(f"Serving at {url}")
         info("Watching portfolio.yml, content/, projects/ and themes/; press Ctrl-C to stop.")
@@ -193,6 +194,14 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
     info("Stopped.")
+
+
+def _warm_notebooks(root: Path) -> None:
+    """Import nbconvert once, in the background: a notebook saved later is then converted in
+    this process in a fraction of a second, instead of in a worker that imports it again."""
+    if any(next(root.glob(f"{folder}/**/*.ipynb"), None) for folder in ("projects", "content")):
+        with contextlib.suppress(Exception):
+            import nbconvert.exporters  # noqa: F401
 
 
 def _stop_on_sigterm() -> object | None:

@@ -192,41 +192,40 @@ def _carry_over(old: Path, staging: Path, ours: set[str], new: set[str]) -> list
     """Bring files we did not write from the old output into the new one, unaltered.
 
     They are hard-linked (or copied), never moved: until the swap, the old output stays whole,
-    so a build killed at any point loses none of them.
+    so a build killed at any point loses none of them. Symlinks are carried as symlinks.
     """
     kept = []
-    for dirpath, dirnames, filenames in os.walk(old):
-        here = Path(dirpath)
-        rel_dir = here.relative_to(old)
-        for name in list(dirnames):
-            rel = (rel_dir / name).as_posix()
-            full = here / name
-            if full.is_symlink() or name == ".git":
-                dirnames.remove(name)
-                if rel not in ours and not os.path.lexists(staging / rel):
-                    (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-                    if full.is_symlink():
-                        os.symlink(os.readlink(full), staging / rel)
-                    else:
-                        shutil.copytree(full, staging / rel, symlinks=True, copy_function=_clone)
-                    kept.append(rel)
-        for name in filenames:
-            rel = (rel_dir / name).as_posix()
-            if rel in ours or rel == MARKER:
-                continue
-            target = staging / rel
-            if rel in new:  # a file of the user's is where we would write: theirs wins
-                target.unlink()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if os.path.isdir(target):
-                raise OutputError(f"{rel} in the output folder is yours, but the new site needs "
-                                  "a folder there", rel, hint="move or rename that file")
-            if (here / name).is_symlink():
-                os.symlink(os.readlink(here / name), target)
-            else:
-                _clone(here / name, target)
-            kept.append(rel)
-    return kept
+    pending = [""]
+    while pending:  # os.scandir with plain strings: this visits every folder of the site
+        rel_dir = pending.pop()
+        with os.scandir(os.path.join(old, rel_dir)) as entries:
+            for entry in entries:
+                rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != ".git":
+                        pending.append(rel)
+                    elif rel not in ours and not os.path.lexists(staging / rel):
+                        (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                        shutil.copytree(entry.path, staging / rel, symlinks=True,
+                                        copy_function=_clone)
+                        kept.append(rel)
+                    continue
+                if rel in ours or rel == MARKER:
+                    continue
+                target = staging / rel
+                if rel in new:  # a file of the user's is where we would write: theirs wins
+                    target.unlink()
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if os.path.isdir(target) and not os.path.islink(target):
+                    raise OutputError(f"{rel} in the output folder is yours, but the new site "
+                                      "needs a folder there", rel, hint="move or rename that "
+                                      "file")
+                if entry.is_symlink():
+                    os.symlink(os.readlink(entry.path), target)
+                else:
+                    _clone(entry.path, target)
+                kept.append(rel)
+    return sorted(kept)
 
 
 def _clone(src: str | Path, dst: str | Path) -> None:

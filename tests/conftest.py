@@ -16,6 +16,11 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Like `portfolio serve`, the test process converts notebooks itself once nbconvert is loaded
+# (reading.py); a fresh process would start a worker that imports it again for every build.
+# The CLI tests, run as subprocesses, still take the worker path.
+import nbconvert.exporters  # noqa: E402, F401
+
 MINIMAL_CONFIG = """\
 title: Test Site
 url: https://tester.github.io/repo/

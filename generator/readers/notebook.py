@@ -108,14 +108,24 @@ def kernel_lexer(nb) -> str | None:
         name = info["codemirror_mode"].get("name")
     if not isinstance(name, str) or not name:
         return None
+    return name if _known_lexer(name) else None
+
+
+@lru_cache(maxsize=32)
+def _known_lexer(name: str) -> bool:
+    """Can nbconvert highlight with `name`? Unknown names would make it raise."""
+    if name in ("ipython2", "ipython3"):
+        # nbconvert imports these from IPython itself (and falls back to Python without it);
+        # asking Pygments would scan every installed package's plugins, ~0.3 s a build.
+        return True
     from pygments.lexers import get_lexer_by_name
     from pygments.util import ClassNotFound
 
     try:
         get_lexer_by_name(name)
     except ClassNotFound:
-        return None  # nbconvert would raise; plain text is better than a failed page
-    return name
+        return False  # plain text is better than a failed page
+    return True
 
 
 def _data_type_filter():
