@@ -102,9 +102,16 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
                              if cache is not None and cache.enabled else None)
     diagnostics = [Diagnostic(msg, path) for path, msg in inventory.warnings]
     reporter.start(len(inventory.documents))
+    def idle() -> None:  # while workers convert: compile templates, make the Pygments CSS
+        from .readers.highlight import pygments_css
+
+        themes.warm(env)
+        pygments_css(config.pygments_style, ":root")
+        pygments_css(config.pygments_dark_style, ":root")
+
     documents, errors, read_diags, cached = read_documents(
         config, inventory.documents, themes.nbconvert_dirs(dirs), reporter, cache,
-        themes.fingerprint(tuple(dirs)))
+        themes.fingerprint(tuple(dirs)), idle)
     report.cached, report.rendered = cached, len(inventory.documents) - cached
     diagnostics += read_diags
     errors += site.check_collisions(documents)
@@ -170,20 +177,36 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         outputs, report = render_outputs(config, drafts=drafts, reporter=reporter,
                                          keep_going=keep_going, cache=cache,
                                          inventory=inventory, dirs=dirs, previous=previous)
+        from .background import Forked
         from .check import site_findings
 
-        report.diagnostics += site_findings(config, outputs, report.site, full=strict,
-                                            known=report.diagnostics)
-        for diagnostic in report.diagnostics:
-            reporter.diagnostic(diagnostic)
-        if strict and report.diagnostics:
-            from .errors import SourceError
-            raise BuildFailed([SourceError(d.message, d.path, d.line) for d in report.diagnostics])
+        known = list(report.diagnostics)
+        check = lambda: site_findings(config, outputs, report.site, full=strict,  # noqa: E731
+                                      known=known)
+        if strict:  # under --strict, a finding means nothing is published
+            report.diagnostics += check()
+            _report(reporter, report.diagnostics)
+            if report.diagnostics:
+                from .errors import SourceError
+                raise BuildFailed([SourceError(d.message, d.path, d.line)
+                                   for d in report.diagnostics])
+        else:  # the pages are checked (CPU) while they are written (disk)
+            findings = Forked(check, lambda found: [[d.message, d.path, d.line] for d in found],
+                              lambda rows: [Diagnostic(*row) for row in rows])
         notes: list[str] = []  # e.g. leftovers of a killed build, tidied up
-        publish(out, outputs, root=root, force=force, notes=notes)
+        foreign: list[str] = []
+        try:
+            publish(out, outputs, root=root, force=force, notes=notes, foreign=foreign)
+        except BaseException:
+            if not strict:
+                findings.cancel()
+            raise
+        if not strict:
+            report.diagnostics += findings.result()
+            _report(reporter, report.diagnostics)
         for note in notes:
             reporter.diagnostic(Diagnostic(note, out.name))
-        previous.save(outputs)  # after the swap: what the next build may keep
+        previous.save(outputs, skip=set(foreign))  # after the swap: what the next build keeps
         if not report.failed:
             manifest.save(fingerprint, marker_digest(out))
             cache.prune()
@@ -192,6 +215,11 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
     if report.failed:
         raise BuildFailed(report.failed, published=True)
     return report
+
+
+def _report(reporter: Reporter, diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        reporter.diagnostic(diagnostic)
 
 
 def render_in_memory(root: Path | str, *, drafts: bool = False,

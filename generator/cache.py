@@ -21,7 +21,7 @@ from typing import Any
 
 from .documents import Asset, Heading, Meta, Rendered
 
-FORMAT = 3  # bump when the stored layout changes
+FORMAT = 4  # bump when the stored layout changes
 _LIBRARIES = ("nbconvert", "nbformat", "markdown-it-py", "mdit-py-plugins", "Pygments", "Jinja2",
               "Pillow", "nbclient")
 
@@ -86,7 +86,8 @@ class Cache:
         return digest.hexdigest()
 
     def _entry(self, key: str) -> Path:
-        return self.dir / "entries" / key[:2] / f"{key}.json"
+        """One file per entry: a line of JSON, then the HTML (read only when it is needed)."""
+        return self.dir / "entries" / key[:2] / f"{key}.entry"
 
     def _blob(self, digest: str) -> Path:
         return self.dir / "blobs" / digest[:2] / digest
@@ -100,7 +101,9 @@ class Cache:
             return None
         path = self._entry(key)
         try:
-            data = json.loads(path.read_text("utf-8"))
+            with open(path, "rb") as handle:
+                line = handle.readline()
+            data = json.loads(line)
             meta = _meta_from_json(data["meta"])
             assets = []
             for item in data["rendered"].pop("assets"):
@@ -114,19 +117,19 @@ class Cache:
             for name in ("links", "warnings"):
                 rendered[name] = tuple(tuple(x) for x in rendered[name])
             rendered["scripts"] = tuple(rendered.get("scripts", ()))
-            html_file = path.with_suffix(".html")
-            if not html_file.is_file():
-                return None
             # The HTML stays on disk until a page needs it: most rebuilds keep most pages.
             result = Rendered(**{**rendered, "html": ""}, assets=tuple(assets),
-                              html_file=html_file)
+                              html_file=path, html_offset=len(line))
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: a miss, never a crash
         self.touched.add(key)
         return meta, result
 
     def put(self, key: str, meta: Meta, rendered: Rendered) -> Rendered:
-        """Store a result; returns it with its assets pointing at blobs (not held in memory)."""
+        """Store a result; returns it with its assets pointing at blobs (not held in memory).
+
+        Safe to call from a worker process: it only writes files; the build process then
+        `adopt`s what the worker stored."""
         if not self.enabled:
             return rendered
         try:
@@ -142,21 +145,25 @@ class Cache:
                 assets.append({"path": asset.path, "blob": digest})
                 stored.append(Asset(asset.path, src=blob))
             body = {f.name: getattr(rendered, f.name) for f in fields(Rendered)
-                    if f.name not in ("assets", "html", "html_file")}
+                    if f.name not in ("assets", "html", "html_file", "html_offset")}
             body["toc"] = [asdict(h) for h in rendered.toc]
             body["assets"] = assets
             body["html_sha1"] = rendered.digest()
-            blob = json.dumps({"meta": _meta_to_json(meta), "rendered": body},
-                              default=str, ensure_ascii=False)
-            entry = self._entry(key)
-            _atomic_write(entry.with_suffix(".html"), rendered.html.encode("utf-8",
-                                                                          "surrogatepass"))
-            _atomic_write(entry, blob.encode("utf-8"))  # last: an entry is whole or missing
+            head = json.dumps({"meta": _meta_to_json(meta), "rendered": body},
+                              default=str, ensure_ascii=False)  # one line: JSON escapes \n
+            _atomic_write(self._entry(key), head.encode("utf-8", "surrogatepass") + b"\n" +
+                          rendered.html.encode("utf-8", "surrogatepass"))
             self.touched.add(key)
             return Rendered(**{**{f.name: getattr(rendered, f.name) for f in fields(Rendered)},
                                "assets": tuple(stored), "html_sha1": body["html_sha1"]})
         except OSError:
             return rendered  # a read-only or full disk: build on without the cache
+
+    def adopt(self, key: str, rendered: Rendered) -> None:
+        """Count an entry a worker stored as used by this build (so pruning keeps it)."""
+        if self.enabled and rendered.html_sha1:
+            self.touched.add(key)
+            self.blobs_touched.update(a.src.name for a in rendered.assets if a.src is not None)
 
     def prune(self) -> int:
         """Delete entries and blobs this build did not use. Returns how many were removed."""
@@ -168,7 +175,7 @@ class Cache:
             if not folder.is_dir():
                 continue
             for path in folder.glob("*/*"):
-                if path.name.split(".", 1)[0] not in keep:  # key.json and key.html alike
+                if path.name.split(".", 1)[0] not in keep:
                     try:
                         path.unlink()
                         removed += 1

@@ -82,6 +82,7 @@ class Rendered:
     assets: tuple[Asset, ...] = ()
     warnings: tuple[tuple[str, int | None], ...] = ()
     html_file: Path | None = None  # where the cache keeps `html`, when it was not loaded
+    html_offset: int = 0  # ... and where in that file it starts
     html_sha1: str = ""
 
     def body(self) -> str:
@@ -89,7 +90,9 @@ class Rendered:
         if self.html_file is None:
             return self.html
         try:
-            return self.html_file.read_text("utf-8")
+            with open(self.html_file, "rb") as handle:
+                handle.seek(self.html_offset)
+                return handle.read().decode("utf-8", "surrogatepass")
         except OSError as exc:
             from .errors import PortfolioError
             raise PortfolioError(f"the build cache changed under the build ({exc.strerror}); "

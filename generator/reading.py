@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TYPE_CHECKING
 
@@ -49,11 +50,13 @@ def _read_bytes(source: Source) -> bytes:
         raise SourceError(f"cannot read the file: {exc.strerror}", source.rel_path) from None
 
 
-def _safe_read(args: tuple[Config, Source, tuple[str, ...], bytes]) -> Result | PortfolioError:
-    """Worker entry point: never lets an exception escape as a traceback."""
-    config, source, template_dirs, data = args
+def _safe_read(args: tuple[Config, Source, tuple[str, ...], bytes, str, bool]
+               ) -> Result | PortfolioError:
+    """Worker entry point: read one source and store it in the cache (so the build process
+    need not write every entry itself); never lets an exception escape as a traceback."""
+    config, source, template_dirs, data, key, cached = args
     try:
-        return read_source(config, source, template_dirs, data)
+        result = read_source(config, source, template_dirs, data)
     except PortfolioError as exc:
         return exc
     except RecursionError:
@@ -62,6 +65,10 @@ def _safe_read(args: tuple[Config, Source, tuple[str, ...], bytes]) -> Result | 
         return SourceError(f"could not convert this file: {type(exc).__name__}: {exc}",
                            source.rel_path, hint="check the file opens in its editor; if it "
                            "does, this is a bug in portfolio (run with --debug)")
+    if result is not None and cached:
+        meta, rendered = result
+        result = (meta, Cache(config.root).put(key, meta, rendered))
+    return result
 
 
 def _warm_up(template_dirs: tuple[str, ...]) -> None:
@@ -82,12 +89,13 @@ def cache_key(config: Config, source: Source, data: bytes, theme_digest: str,
 
 def read_documents(config: Config, sources: list[Source], template_dirs: tuple[str, ...],
                    reporter: Reporter, cache: Cache | None = None,
-                   theme_digest: str = "") -> tuple[list[Document], list[PortfolioError],
-                                                    list[Diagnostic], int]:
+                   theme_digest: str = "", idle: Callable[[], None] | None = None
+                   ) -> tuple[list[Document], list[PortfolioError], list[Diagnostic], int]:
     """Read all sources. Returns documents, errors, warnings and how many came from the cache.
 
     Misses are known from the cache's index before any entry is loaded, so converting them
-    (in worker processes, when it pays) overlaps with loading the hits here.
+    (in worker processes, when it pays) overlaps with loading the hits here, and with `idle`
+    (work the caller can do early, such as compiling templates).
     """
     cache = cache or Cache(config.root, enabled=False)
     results: dict[int, Result | PortfolioError] = {}
@@ -105,7 +113,9 @@ def read_documents(config: Config, sources: list[Source], template_dirs: tuple[s
         (hits if cache.has(key) else misses).append((index, source, data, key))
 
     cached = 0
-    with _Conversions(config, misses, template_dirs) as conversions:
+    with _Conversions(config, misses, template_dirs, cache.enabled) as conversions:
+        if conversions.pool is not None and idle is not None:
+            idle()
         for index, source, data, key in hits:
             hit = cache.get(key)
             if hit is None:  # corrupt: a miss after all
@@ -116,8 +126,7 @@ def read_documents(config: Config, sources: list[Source], template_dirs: tuple[s
             reporter.document(source, cached=True)
         for (index, source, _, key), result in conversions:
             if result is not None and not isinstance(result, PortfolioError):
-                meta, rendered = result
-                result = (meta, cache.put(key, meta, rendered))
+                cache.adopt(key, result[1])
             results[index] = result
             reporter.document(source, cached=False)
 
@@ -150,8 +159,9 @@ class _Conversions:
     or many Markdown files), else in this process. Iterate it for (miss, result) pairs; misses
     found late (corrupt entries) go to `late` and are converted here."""
 
-    def __init__(self, config: Config, misses: list[Miss], template_dirs: tuple[str, ...]):
-        self.config, self.template_dirs = config, template_dirs
+    def __init__(self, config: Config, misses: list[Miss], template_dirs: tuple[str, ...],
+                 cached: bool = True):
+        self.config, self.template_dirs, self.cached = config, template_dirs, cached
         notebooks = [m for m in misses if m[1].format == "notebook"]
         markdown = [m for m in misses if m[1].format != "notebook"]
         cpus = os.cpu_count() or 1
@@ -174,8 +184,11 @@ class _Conversions:
             max_workers=workers, mp_context=context,
             initializer=_warm_up if notebooks else None,
             initargs=(self.template_dirs,) if notebooks else ())
-        jobs = ((self.config, m[1], self.template_dirs, m[2]) for m in self.ordered)
-        self.futures = self.pool.map(_safe_read, jobs, chunksize=1 if notebooks else 16)
+        jobs = (self._job(m) for m in self.ordered)
+        self.futures = self.pool.map(_safe_read, jobs, chunksize=1 if notebooks else 4)
+
+    def _job(self, miss: Miss) -> tuple[Config, Source, tuple[str, ...], bytes, str, bool]:
+        return self.config, miss[1], self.template_dirs, miss[2], miss[3], self.cached
 
     def __enter__(self) -> _Conversions:
         return self
@@ -189,6 +202,6 @@ class _Conversions:
             yield from zip(self.ordered, self.futures, strict=True)
         else:
             for miss in self.ordered:
-                yield miss, _safe_read((self.config, miss[1], self.template_dirs, miss[2]))
+                yield miss, _safe_read(self._job(miss))
         for miss in self.late:
-            yield miss, _safe_read((self.config, miss[1], self.template_dirs, miss[2]))
+            yield miss, _safe_read(self._job(miss))

@@ -57,11 +57,13 @@ class PreviousOutputs:
             return None  # edited, replaced or gone since: render it again
         return Output(path, src=full, key=key, kept=True, digest=str(entry[1]))
 
-    def save(self, outputs: Iterable[Output]) -> None:
-        """Remember the pages just published (call after the swap: stats are of the live files)."""
+    def save(self, outputs: Iterable[Output], skip: set[str] | None = None) -> None:
+        """Remember the pages just published (call after the swap: stats are of the live files).
+
+        `skip`: paths where a file of the user's took the place of ours (writer's carry-over)."""
         files: dict[str, list] = {}
         for output in outputs:
-            if not output.key:
+            if not output.key or (skip and output.path in skip):
                 continue
             try:
                 st = os.lstat(self.out / output.path)

@@ -74,7 +74,7 @@ def prune(spare: Path, wanted: set[str]) -> tuple[dict[str, int], set[str]]:
     which only foreign files carried over can be: they are carried again).
 
     Returns the inodes of the files left (so unchanged pages need no writing) and the folders
-    the new site needs (all of which exist afterwards)."""
+    the new site needs that exist already (the writer makes the others)."""
     files, dirs = _listing(spare)
     needed: set[str] = set()
     for rel in wanted:
@@ -94,9 +94,7 @@ def prune(spare: Path, wanted: set[str]) -> tuple[dict[str, int], set[str]]:
             (spare / rel).unlink()
         else:
             inodes[rel] = st.st_ino
-    for rel in sorted(needed - dirs):  # parents sort before their children
-        (spare / rel).mkdir()
-    return inodes, needed
+    return inodes, needed & dirs
 
 
 def same_file(src: Path, inode: int | None) -> bool:

@@ -57,7 +57,7 @@ def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Envir
     default = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))
     loader = jinja2.ChoiceLoader([*loaders, jinja2.PrefixLoader({"!default": default},
                                                                  delimiter="/")])
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=loader,
         autoescape=jinja2.select_autoescape(["html", "xml", "j2"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -66,6 +66,29 @@ def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Envir
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(cache_dir),
     )
+    # The renderer replaces these; they exist now so templates can be compiled early (warm).
+    env.filters.update({name: _not_ready for name in FILTERS})
+    return env
+
+
+FILTERS = ("url", "absolute_url", "date")
+PAGE_TEMPLATES = ("post.html", "project.html", "page.html", "home.html", "list.html",
+                  "gallery.html", "tags.html", "tag.html", "404.html")
+
+
+def _not_ready(*_args: object, **_kwargs: object) -> str:
+    raise RuntimeError("a template filter was used before the renderer set it up")
+
+
+def warm(env: jinja2.Environment) -> None:
+    """Compile the page templates ahead of rendering (while workers convert documents).
+
+    Errors are left for the render, which reports them with the template's file and line."""
+    for name in PAGE_TEMPLATES:
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - reported properly when the page is rendered
+            pass
 
 
 def _bytecode_cache(cache_dir: Path | None):

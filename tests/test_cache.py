@@ -98,7 +98,7 @@ def test_cached_build_is_byte_identical_to_cold_build(make_site, tmp_path):
 def test_corrupt_cache_entry_is_a_miss(make_site):
     root = make_site(SITE)
     build(root)
-    for entry in (root / ".portfolio/cache/entries").rglob("*.json"):
+    for entry in (root / ".portfolio/cache/entries").rglob("*.entry"):
         entry.write_text("{not json")
     (root / "content/about.md").write_text("# About\nMe, again.\n")
     reporter = RecordingReporter()
@@ -135,7 +135,7 @@ def test_config_title_change_does_not_rerender_documents(make_site):
 def test_stale_entries_are_pruned(make_site):
     root = make_site(SITE)
     build(root)
-    entries = lambda: sorted((root / ".portfolio/cache/entries").rglob("*.json"))  # noqa: E731
+    entries = lambda: sorted((root / ".portfolio/cache/entries").rglob("*.entry"))  # noqa: E731
     assert len(entries()) == 3
     (root / "content/about.md").unlink()
     build(root)
