@@ -210,22 +210,16 @@ def scan_pages(outputs: Mapping[str, Output], root: Path | None, full: bool = Tr
     used: dict[str, list] = {}
     pages: dict[str, _Parsed] = {}
     leaks: list[Diagnostic] = []
+    keyed: list[tuple[str, Output, str, str]] = []
     for path, output in outputs.items():
-        if not path.endswith(".html"):
-            continue
-        data = output.data
-        digest = output.digest or hashlib.sha1(data or b"").hexdigest()
-        key = digest + ("" if full else "-links")
-        entry = memo.get(key)
-        if not (isinstance(entry, list) and len(entry) == 4):
-            data = _page_bytes(output) if data is None else data
-            if full:  # alt text needs the element structure: the real HTML parser
-                page = _parse(data)
-                entry = [sorted(page.ids), page.links, page.images]
-            else:
-                ids, links = _scan(data)
-                entry = [sorted(set(ids)), links, []]
-            entry.append(_leaks(path, data.decode("utf-8", "replace"), secrets))
+        if path.endswith(".html"):
+            digest = output.digest or hashlib.sha1(output.data or b"").hexdigest()
+            keyed.append((path, output, digest, digest + ("" if full else "-links")))
+    todo = [(path, output, key) for path, output, _, key in keyed
+            if not (isinstance(memo.get(key), list) and len(memo[key]) == 4)]
+    fresh = _scan_many(todo, full, secrets)
+    for path, output, digest, key in keyed:
+        entry = fresh.get(key) or memo[key]
         used[key] = entry
         try:
             pages[path] = _Parsed(*entry[:3], digest=digest)
@@ -242,6 +236,37 @@ def scan_pages(outputs: Mapping[str, Output], root: Path | None, full: bool = Tr
         except OSError:
             pass  # only slower next time
     return pages, leaks
+
+
+PARALLEL_SCAN_FROM = 64  # pages to scan before half of them go to a second process
+
+
+def _scan_one(path: str, output: Output, full: bool, secrets: list[str]) -> list:
+    """[ids, links, images, leaks] of one page."""
+    data = _page_bytes(output)
+    if full:  # alt text needs the element structure: the real HTML parser
+        page = _parse(data)
+        entry: list = [sorted(page.ids), page.links, page.images]
+    else:
+        ids, links = _scan(data)
+        entry = [sorted(set(ids)), links, []]
+    entry.append(_leaks(path, data.decode("utf-8", "replace"), secrets))
+    return entry
+
+
+def _scan_many(todo: list[tuple[str, Output, str]], full: bool,
+               secrets: list[str]) -> dict[str, list]:
+    """Scan pages by key; with many, half of them in a forked process (the other core)."""
+    def scan(part: list[tuple[str, Output, str]]) -> dict[str, list]:
+        return {key: _scan_one(path, output, full, secrets) for path, output, key in part}
+
+    if len(todo) < PARALLEL_SCAN_FROM:
+        return scan(todo)
+    from .background import Forked
+
+    other = Forked(lambda: scan(todo[1::2]), lambda value: value, dict)
+    here = scan(todo[0::2])
+    return {**here, **other.result()}
 
 
 def _line_of(root: Path | None, source: str, needle: str,

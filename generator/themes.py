@@ -65,6 +65,7 @@ def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Envir
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(cache_dir),
+        auto_reload=False,  # one environment per build: no stat of the template per page
     )
     # The renderer replaces these; they exist now so templates can be compiled early (warm).
     env.filters.update({name: _not_ready for name in FILTERS})
@@ -84,7 +85,12 @@ def warm(env: jinja2.Environment) -> None:
     """Compile the page templates ahead of rendering (while workers convert documents).
 
     Errors are left for the render, which reports them with the template's file and line."""
-    for name in PAGE_TEMPLATES:
+    try:  # the pages' templates and everything they extend, include or import
+        names = [n for n in env.list_templates()
+                 if n.endswith((".html", ".xml", ".j2")) and not n.startswith("!")]
+    except Exception:  # noqa: BLE001
+        names = list(PAGE_TEMPLATES)
+    for name in names:
         try:
             env.get_template(name)
         except Exception:  # noqa: BLE001 - reported properly when the page is rendered
