@@ -71,6 +71,7 @@ class BuildReport:
     files: int = 0
     rendered: int = 0
     cached: int = 0
+    kept: int = 0  # files kept from the last build as they were (reuse.py)
     seconds: float = 0.0
     up_to_date: bool = False
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -128,6 +129,7 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     report.posts, report.projects = len(the_site.posts), len(the_site.projects)
     report.pages, report.tags = len(the_site.pages), len(the_site.tags)
     report.files = len(outputs)
+    report.kept = sum(1 for o in outputs if o.kept)
     report.diagnostics = diagnostics
     report.site = the_site
     return outputs, report

@@ -82,8 +82,9 @@ class ConsoleReporter:
                  f"{report.projects} project{'s' * (report.projects != 1)}",
                  f"{report.pages} page{'s' * (report.pages != 1)}",
                  f"{report.tags} tag{'s' * (report.tags != 1)}"]
-        cache = f"; {report.rendered} rendered, {report.cached} from cache" \
-            if report.cached else ""
+        cache = f", {report.kept} unchanged" if report.kept else ""
+        cache += f"; {report.rendered} document{'s' * (report.rendered != 1)} converted, " \
+            f"{report.cached} from cache" if report.cached else ""
         click.echo(f"Built {', '.join(parts)} ({report.files} files{cache}) in "
                    f"{report.seconds:.1f} s")
         click.echo(f"Site written to {where}/ - preview it with 'portfolio serve'.")

@@ -256,3 +256,17 @@ def test_random_edit_sequences_equal_cold_builds(make_site, tmp_path, seed):
             config.write_text(config.read_text().replace("title: ", f"title: S{step} ", 1))
         build(root)
         assert tree(root / "_site") == cold_tree(root, tmp_path / "cold"), (step, choice)
+
+
+def test_the_summary_says_how_much_was_kept(make_site):
+    from .helpers_reliability import cli
+
+    root = make_site(SITE)
+    first = cli("build", cwd=root)
+    assert first.exit_code == 0, first.output
+    assert "unchanged" not in first.output
+    (root / "content/about.md").write_text("# About\nMe, edited.\n")
+    second = cli("build", cwd=root)
+    assert second.exit_code == 0, second.output
+    line = next(x for x in second.output.splitlines() if x.startswith("Built"))
+    assert " unchanged; 1 document converted, 3 from cache)" in line, line
