@@ -100,6 +100,14 @@ def relevant(root: Path, path: str) -> bool:
     return not any(p in _IGNORED_DIRS for p in parts) and not _IGNORED_NAME.search(parts[-1])
 
 
+def worth_naming(root: Path, changed: list[str]) -> list[str]:
+    """The changed paths a person saved: those that exist, or that were sources (deleted).
+
+    An editor that saves through a temporary file (`sed -i`'s `sedAb12Cd`, some IDEs' `x.tmp2`)
+    makes a file appear and vanish; naming it in the log would only puzzle."""
+    return [p for p in changed if (root / p).exists() or Path(p).suffix]
+
+
 class Watcher:
     """Calls `on_change(paths)` (site-relative POSIX paths) for every batch of relevant changes.
 

@@ -25,7 +25,7 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 from .errors import BuildFailed, PortfolioError, format_error
-from .livereload import ReloadHub, Watcher, inject
+from .livereload import ReloadHub, Watcher, inject, worth_naming
 
 
 class ServeError(PortfolioError):
@@ -70,6 +70,9 @@ class Builder:
             self.pending.clear()
             with self._lock:
                 changed, self.changed = sorted(self.changed), set()
+            changed = worth_naming(self.state.root, changed)
+            if not changed:
+                continue  # only an editor's temporary files came and went
             shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more"
                                               if len(changed) > 3 else "")
             self.info(f"Changed: {shown}")

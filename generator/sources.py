@@ -34,6 +34,29 @@ def _hidden(name: str) -> bool:
         or name in _SKIP_DIRS
 
 
+_BUILD_DIRS = {"_build", "_site", "_freeze", "_output", "_static", "_templates", "_drafts"}
+
+
+def _note_private(folder: Path, root: Path, inv: Inventory) -> None:
+    """A `_folder` is skipped on purpose (Jekyll's convention), but one holding posts or
+    notebooks was probably meant to be published: say so once, instead of silently."""
+    name = folder.name
+    if not name.startswith("_") or name in _SKIP_DIRS or name in _BUILD_DIRS \
+            or folder.is_symlink():
+        return
+    count = 0
+    for _dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS]
+        count += sum(1 for f in filenames if f.lower().endswith((".md", ".ipynb")))
+        if count > 999:
+            break
+    if count:
+        what = f"{count} Markdown file{'s' * (count != 1)} or notebook{'s' * (count != 1)}"
+        inv.warnings.append((folder.relative_to(root).as_posix() + "/",
+                             f"folder skipped: names starting with '_' are private; rename it "
+                             f"to publish its {what}"))
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         return path.resolve().is_relative_to(root)
@@ -53,6 +76,7 @@ def _walk(top: Path, root: Path, exclude: tuple[str, ...], inv: Inventory) -> li
         for name in sorted(dirnames):
             full = here / name
             if _hidden(name):
+                _note_private(full, root, inv)
                 continue
             if full.is_symlink():
                 if _inside(full, real_root):  # os.walk does not follow links: walk it here

@@ -261,3 +261,21 @@ def test_B1_unclosed_list_points_at_where_it_opened(tmp_path):
     error = info.value.errors[0]
     assert (error.path, error.line, error.col) == ("content/posts/2024-01-01-x.md", 3, 7)
     assert "]" in error.hint
+
+
+def test_a_private_folder_with_notebooks_is_named_not_silently_skipped(tmp_path: Path) -> None:
+    """`projects/_examples/` is skipped (Jekyll's `_` convention), but a folder of notebooks
+    there was probably meant to be published: one warning says why it is missing."""
+    from generator.build import RecordingReporter
+
+    root = make(tmp_path / "s", {"content/posts/x.md": GOOD_POST,
+                                 "projects/_examples/a.ipynb": "{}",
+                                 "projects/_examples/b.ipynb": "{}",
+                                 "projects/_build/c.ipynb": "{}",
+                                 "content/_drafts/d.md": "# D\n"})
+    reporter = RecordingReporter()
+    build(root, reporter=reporter)
+    messages = [(d.path, d.message) for d in reporter.diagnostics if "private" in d.message]
+    assert messages == [("projects/_examples/", "folder skipped: names starting with '_' are "
+                         "private; rename it to publish its 2 Markdown files or notebooks")]
+    assert not (root / "_site/projects/_examples").exists()

@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import render_in_memory
-from generator.livereload import ReloadHub, event_stream, inject, relevant
+from generator.livereload import ReloadHub, event_stream, inject, relevant, worth_naming
 from generator.serve_http import resolve
 
 from .helpers_serve import (
@@ -365,3 +365,13 @@ def test_event_stream_wakes_on_bump_and_ends_on_close() -> None:
     thread.join(5)
     assert not thread.is_alive()
     assert chunks[0].startswith(b"retry: 1000\nevent: hello\ndata: 0")
+
+
+def test_the_log_names_saved_files_not_an_editors_temporary_ones(tmp_path: Path) -> None:
+    """`sed -i` saves through `sedAb12Cd` beside the file: it came and went, so it is not
+    named; a deleted post still is."""
+    (tmp_path / "content/posts").mkdir(parents=True)
+    (tmp_path / "content/posts/x.md").write_text("# X\n")
+    changed = ["content/posts/sedAb12Cd", "content/posts/x.md", "content/posts/gone.md"]
+    assert worth_naming(tmp_path, changed) == ["content/posts/x.md", "content/posts/gone.md"]
+    assert worth_naming(tmp_path, ["content/posts/sedAb12Cd"]) == []
