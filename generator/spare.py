@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 SPARE = "spare"
@@ -22,8 +23,8 @@ SPARE = "spare"
 
 def spare_dir(root: Path, out: Path) -> Path | None:
     """Where the spare tree of `out` lives, or None where one cannot be swapped in."""
-    if not hasattr(os, "fork"):  # the swap needs Linux's renameat2; elsewhere: fresh staging
-        return None
+    if not sys.platform.startswith("linux"):  # the swap needs renameat2: elsewhere, a fresh
+        return None                           # staging folder each build, as before
     home = root / ".portfolio"
     try:
         home.mkdir(parents=True, exist_ok=True)

@@ -270,3 +270,16 @@ def test_the_summary_says_how_much_was_kept(make_site):
     assert second.exit_code == 0, second.output
     line = next(x for x in second.output.splitlines() if x.startswith("Built"))
     assert " unchanged; 1 document converted, 3 from cache)" in line, line
+
+
+def test_without_renameat2_each_build_stages_afresh(make_site, tmp_path, monkeypatch):
+    """Elsewhere than Linux there is no spare tree; rebuilds still keep pages and equal cold
+    builds."""
+    monkeypatch.setattr("sys.platform", "darwin")
+    root = make_site(SITE)
+    build(root)
+    (root / "content/about.md").write_text("# About\nElsewhere.\n")
+    build(root)
+    assert not (root / ".portfolio/spare").exists()
+    assert not [p.name for p in root.iterdir() if ".staging-" in p.name or ".old-" in p.name]
+    assert tree(root / "_site") == cold_tree(root, tmp_path / "cold")
