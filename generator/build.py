@@ -183,8 +183,11 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         from .check import site_findings
 
         known = list(report.diagnostics)
-        check = lambda: site_findings(config, outputs, report.site, full=strict,  # noqa: E731
-                                      known=known)
+
+        def check() -> list[Diagnostic]:
+            return site_findings(config, outputs, report.site, full=strict, known=known)
+
+        findings: Forked[list[Diagnostic]] | None = None
         if strict:  # under --strict, a finding means nothing is published
             report.diagnostics += check()
             _report(reporter, report.diagnostics)
@@ -200,10 +203,10 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         try:
             publish(out, outputs, root=root, force=force, notes=notes, foreign=foreign)
         except BaseException:
-            if not strict:
+            if findings is not None:
                 findings.cancel()
             raise
-        if not strict:
+        if findings is not None:
             report.diagnostics += findings.result()
             _report(reporter, report.diagnostics)
         for note in notes:

@@ -184,6 +184,14 @@ class Cache:
         return removed
 
 
+def blob_digest(path: Path) -> str | None:
+    """The sha256 a cache blob is named by, or None for any other file."""
+    if len(path.name) == 64 and path.parent.parent.name == "blobs" and \
+            path.parent.name == path.name[:2]:
+        return path.name
+    return None
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")

@@ -199,14 +199,8 @@ def scan_pages(outputs: Mapping[str, Output], root: Path | None, full: bool = Tr
     from .cache import code_digest
 
     secrets = _secrets(root)
-    stamp = code_digest() + "\0" + "\0".join(secrets)
-    store = root / ".portfolio" / "pages.json" if root is not None else None
-    try:
-        saved = json.loads(store.read_text("utf-8")) if store is not None else {}
-        memo = saved.get("pages") if saved.get("code") == stamp else {}
-        memo = memo if isinstance(memo, dict) else {}
-    except (OSError, ValueError, AttributeError):
-        memo = {}
+    store = _Memo(root, "pages.json", code_digest() + "\0" + "\0".join(secrets))
+    memo = store.entries
     used: dict[str, list] = {}
     pages: dict[str, _Parsed] = {}
     leaks: list[Diagnostic] = []
@@ -227,15 +221,37 @@ def scan_pages(outputs: Mapping[str, Output], root: Path | None, full: bool = Tr
         except (TypeError, ValueError):
             page = _parse(_page_bytes(output))
             pages[path] = _Parsed(sorted(page.ids), page.links, page.images)
-    if store is not None and used.keys() != memo.keys():
+    store.save(used)
+    return pages, leaks
+
+
+class _Memo:
+    """Results by key in `.portfolio/NAME`, valid only while `stamp` (what they depend on
+    besides the key) is the same. A missing or damaged file is an empty memo."""
+
+    def __init__(self, root: Path | None, name: str, stamp: str) -> None:
+        self.path = root / ".portfolio" / name if root is not None else None
+        self.stamp = stamp
+        self.entries: dict = {}
+        if self.path is None:
+            return
         try:
-            store.parent.mkdir(parents=True, exist_ok=True)
-            tmp = store.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"code": stamp, "pages": used}), "utf-8")
-            tmp.replace(store)
+            saved = json.loads(self.path.read_text("utf-8"))
+            entries = saved.get("entries") if saved.get("stamp") == stamp else {}
+            self.entries = entries if isinstance(entries, dict) else {}
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def save(self, used: dict) -> None:
+        """Keep exactly the entries this build used (written only when they changed)."""
+        if self.path is None or used.keys() == self.entries.keys():
+            return
+        from .cache import _atomic_write
+
+        try:
+            _atomic_write(self.path, json.dumps({"stamp": self.stamp, "entries": used}).encode())
         except OSError:
             pass  # only slower next time
-    return pages, leaks
 
 
 PARALLEL_SCAN_FROM = 64  # pages to scan before half of them go to a second process
@@ -298,7 +314,8 @@ def link_findings(files: Mapping[str, object], base_path: str, sources: Mapping[
     if pages is None:
         pages = {p: _parse(d) for p, d in files.items()  # type: ignore[arg-type]
                  if p.endswith(".html")}
-    memo, store, world = _links_memo(root, files, pages, base_path)
+    store = _links_memo(root, files, pages, base_path)
+    memo = store.entries
     used: dict[str, list] = {}
     found: list[Finding] = []
     absolute: dict[str, tuple[str, str]] = {}
@@ -326,13 +343,7 @@ def link_findings(files: Mapping[str, object], base_path: str, sources: Mapping[
             used[key] = entries
         found += [Finding(where, m, n if isinstance(n, int) else None, str(t))
                   for m, n, t in entries]
-    if store is not None and used.keys() != memo.keys():
-        try:
-            tmp = store.with_suffix(".tmp")
-            tmp.write_text(json.dumps({"world": world, "pages": used}), "utf-8")
-            tmp.replace(store)
-        except OSError:
-            pass
+    store.save(used)
     return found
 
 
@@ -346,26 +357,19 @@ def _stat_key(root: Path | None, source: str) -> str:
 
 
 def _links_memo(root: Path | None, files: Mapping[str, object], pages: Mapping[str, _Parsed],
-                base_path: str) -> tuple[dict, Path | None, str]:
+                base_path: str) -> _Memo:
     """Last build's findings by page, if they still hold: the same code, base path, output
     paths, and ids on every page (what links from other pages resolve against)."""
     from .cache import code_digest
 
     if root is None:
-        return {}, None, ""
+        return _Memo(None, "links.json", "")
     digest = hashlib.sha1(f"{code_digest()}\0{base_path}\0".encode())
     digest.update("\0".join(sorted(files)).encode("utf-8", "surrogatepass"))
     for path in sorted(pages):
         digest.update(("\n" + "\0".join(sorted(pages[path].ids))).encode("utf-8",
                                                                         "surrogatepass"))
-    world = digest.hexdigest()
-    store = root / ".portfolio" / "links.json"
-    try:
-        saved = json.loads(store.read_text("utf-8"))
-        memo = saved.get("pages") if saved.get("world") == world else {}
-    except (OSError, ValueError, AttributeError):
-        memo = {}
-    return (memo if isinstance(memo, dict) else {}), store, world
+    return _Memo(root, "links.json", digest.hexdigest())
 
 
 def _resolve(page: str, value: str, base: str, files: Mapping[str, object],

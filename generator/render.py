@@ -7,6 +7,7 @@ works at a domain root and under `https://USER.github.io/REPO/`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 import re
 import sys
@@ -17,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .cache import code_digest
+from .cache import blob_digest, code_digest
 from .documents import Asset, Document, Output, Site
 from .errors import Diagnostic, TemplateError
 from .feeds import atom_feed, sitemap
@@ -194,7 +195,9 @@ class Renderer:
             html = self.env.get_template(template).render(page_path=path, **context)
         except jinja2.TemplateError as exc:
             raise _template_error(exc, template) from None
-        return Output(path, data=html.encode("utf-8"), key=key)
+        data = html.encode("utf-8")
+        # the sha1 names the page for the checks' memo and for the next build's records
+        return Output(path, data=data, key=key, digest=hashlib.sha1(data).hexdigest())
 
     def _keyable(self, value: Any) -> Any:
         """`value` with each document view replaced by its digest (views recur on many pages)."""
@@ -209,9 +212,10 @@ class Renderer:
         """A file a document brings (a notebook figure); kept from the last build when its
         content-addressed blob is the same."""
         path = doc.url + asset.path
-        if self.previous is None or asset.src is None or not _is_blob(asset.src):
+        digest = blob_digest(asset.src) if asset.src is not None else None
+        if self.previous is None or digest is None:
             return Output(path, data=asset.data, src=asset.src)
-        key = "blob:" + asset.src.name
+        key = "blob:" + digest
         return self.previous.keep(path, key) or Output(path, src=asset.src, key=key)
 
     def render(self) -> list[Output]:
@@ -310,11 +314,6 @@ def _short(path: str) -> str:
     if "themes" in parts:
         return "/".join(parts[len(parts) - 1 - parts[::-1].index("themes"):])
     return Path(path).name
-
-
-def _is_blob(path: Path) -> bool:
-    """A file of the reader cache: named by the sha256 of its bytes."""
-    return len(path.name) == 64 and path.parent.parent.name == "blobs"
 
 
 def render_site(site: Site, env: jinja2.Environment, asset_paths: list[str],

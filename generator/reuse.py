@@ -69,8 +69,8 @@ class PreviousOutputs:
                 st = os.lstat(self.out / output.path)
             except OSError:
                 continue
-            digest = output.digest or hashlib.sha1(output.data or b"").hexdigest()
-            files[output.path] = [output.key, digest, st.st_size, st.st_mtime_ns, st.st_ino]
+            files[output.path] = [output.key, output.digest, st.st_size, st.st_mtime_ns,
+                                  st.st_ino]
         outs = dict(list(self.others.items())[-2:])  # the two most recent other folders
         outs[str(self.out)] = files
         data = {"format": FORMAT, "code": code_digest(), "outs": outs}

@@ -3,7 +3,6 @@ must always equal a cold build of the same sources, whatever happened in between
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -13,37 +12,17 @@ import pytest
 from generator.build import RecordingReporter, build
 
 from .conftest import notebook, write_site
+from .test_cache import SITE as CACHE_SITE
+from .test_cache import tree
 
-SITE = """
--- content/posts/2024-01-01-first.md --
----
-title: First
-tags: [a]
----
-Hello **world**. See [the second](2024-01-02-second.md).
--- content/posts/2024-01-02-second.md --
----
-title: Second
-tags: [a, b]
----
-```python
-print("hi")
-```
+SITE = CACHE_SITE + """
 -- content/posts/2024-01-03-third.md --
 ---
 title: Third
 tags: [c]
 ---
 Third post.
--- content/about.md --
-# About
-Me.
 """
-
-
-def tree(out: Path) -> dict[str, str]:
-    return {p.relative_to(out).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def inodes(out: Path) -> dict[str, int]:

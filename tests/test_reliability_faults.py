@@ -124,11 +124,27 @@ def _retitle(root: Path, title: str) -> None:
                                 for line in lines) + "\n")
 
 
+def _build_command(out: Path) -> tuple[list[str], dict[str, str]]:
+    return ([sys.executable, "-m", "generator", "build", "--out", str(out)],
+            {**os.environ, "PYTHONPATH": str(REPO)})
+
+
+def _spawn_edited(root: Path, out: Path, label: str) -> subprocess.Popen[str]:
+    """Edit the site (about page and title, so every page re-renders) and start a build."""
+    (root / "content/about.md").write_text(f"# About\n\n{label}.\n")
+    _retitle(root, label)
+    return _spawn(root, out)
+
+
 def _spawn(root: Path, out: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    return subprocess.Popen([sys.executable, "-m", "generator", "build", "--out", str(out)],
-                            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
+    command, env = _build_command(out)
+    return subprocess.Popen(command, cwd=root, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _rebuild(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    command, env = _build_command(out)
+    return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
 
 
 @pytest.mark.slow
@@ -139,9 +155,7 @@ def test_F3_ctrl_c_mid_build(tmp_path: Path) -> None:
     old = digest(out)
     rng = random.Random(3)
     for trial in range(4):
-        (root / "content/about.md").write_text(f"# About\n\nVersion {trial}.\n")
-        _retitle(root, f"Version {trial}")
-        proc = _spawn(root, out)
+        proc = _spawn_edited(root, out, f"Version {trial}")
         time.sleep(rng.uniform(0.3, 2.0))
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
@@ -153,9 +167,7 @@ def test_F3_ctrl_c_mid_build(tmp_path: Path) -> None:
                 assert f"Version {trial}." in (out / "about/index.html").read_text()
                 assert set(now) == set(old)
         assert leftovers(tmp_path) == []
-        assert subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)],
-                              cwd=root, env={**os.environ, "PYTHONPATH": str(REPO)},
-                              capture_output=True).returncode == 0
+        assert _rebuild(root, out).returncode == 0
         old = digest(out)
         assert f"Version {trial}." in (out / "about/index.html").read_text()
 
@@ -169,9 +181,7 @@ def test_F4_kill_9_at_random_points(tmp_path: Path) -> None:
     rng = random.Random(4)
     outcomes = {"old": 0, "new": 0}
     for trial in range(20):
-        (root / "content/about.md").write_text(f"# About\n\nKill {trial}.\n")
-        _retitle(root, f"Kill {trial}")
-        proc = _spawn(root, out)
+        proc = _spawn_edited(root, out, f"Kill {trial}")
         time.sleep(rng.uniform(0.2, 2.5))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=60)
@@ -183,9 +193,7 @@ def test_F4_kill_9_at_random_points(tmp_path: Path) -> None:
             assert len(now) == len(old)
             outcomes["new"] += 1
         stale = leftovers(tmp_path)
-        result = subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out)],
-                                cwd=root, env={**os.environ, "PYTHONPATH": str(REPO)},
-                                capture_output=True, text=True)
+        result = _rebuild(root, out)
         assert result.returncode == 0, result.stderr
         if stale:
             assert "interrupted build" in result.stderr
