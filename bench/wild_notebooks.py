@@ -87,7 +87,7 @@ def extract_notebooks(archives: list[Path], projects: Path) -> int:
 
 def run(site: Path) -> int:
     from generator.build import RecordingReporter, build
-    from generator.errors import PortfolioError
+    from generator.model.errors import PortfolioError
 
     (site / "portfolio.yml").write_text(CONFIG, "utf-8")
     reporter = RecordingReporter()

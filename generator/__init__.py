@@ -21,11 +21,11 @@ def __getattr__(name: str) -> Any:
         module = import_module(".build", __name__)
         return module.build if name == "build_site" else getattr(module, name)
     if name == "load_config":
-        from .config import load_config
+        from .model.config import load_config
 
         return load_config
     if name == "PortfolioError":
-        from .errors import PortfolioError
+        from .model.errors import PortfolioError
 
         return PortfolioError
     raise AttributeError(name)

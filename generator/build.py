@@ -1,7 +1,10 @@
 """The orchestrator and public API: config -> sources -> documents -> site -> outputs -> writer.
 
-Errors from every document are collected and reported together; the writer runs only when
-there are none (or, with `keep_going`, for the documents that were fine).
+`build()` reads as the pipeline: load the config, find the sources, compute this build's keys
+(portfolio's code, the theme, the config), stop early when nothing changed, read every source
+(from the cache where it can), assemble the site, render it, check it, and publish it with the
+atomic writer. Errors from every document are collected and reported together; the writer
+runs only when there are none (or, with `keep_going`, for the documents that were fine).
 """
 
 from __future__ import annotations
@@ -9,74 +12,43 @@ from __future__ import annotations
 import datetime as dt
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING
 
-from .config import Config, load_config
-from .documents import Output, Source
-from .errors import MAX_ERRORS, BuildFailed, Diagnostic, PortfolioError
-from .lock import build_lock
+from .incremental.cache import Cache
+from .incremental.keys import BuildKeys
+from .incremental.lock import build_lock
+from .incremental.manifest import Manifest, build_inputs, marker_digest, today_key
+from .incremental.reuse import PreviousOutputs
+from .incremental.store import State
+from .model.config import Config, load_config
+from .model.documents import Output
+from .model.errors import MAX_ERRORS, BuildFailed, Diagnostic, SourceError
+from .model.report import BuildReport, NullReporter, RecordingReporter, Reporter
+from .output.writer import MARKER, check_output_dir, publish
+from .readers import FORMATS
+from .site import themes
+from .sources.discover import Inventory, discover
 
+if TYPE_CHECKING:
+    from .util.background import Forked
 
-class Reporter(Protocol):
-    """Where progress goes; the library never prints."""
+# Imported where they are used: a build that finds nothing changed stops before it needs
+# Jinja, the reader pool or the checks, and those imports are most of its time.
 
-    def start(self, total: int) -> None: ...
-    def document(self, source: Source, cached: bool) -> None: ...
-    def diagnostic(self, diagnostic: Diagnostic) -> None: ...
-    def finish(self, report: BuildReport) -> None: ...
-
-
-class NullReporter:
-    def start(self, total: int) -> None:
-        pass
-
-    def document(self, source: Source, cached: bool) -> None:
-        pass
-
-    def diagnostic(self, diagnostic: Diagnostic) -> None:
-        pass
-
-    def finish(self, report: BuildReport) -> None:
-        pass
-
-
-class RecordingReporter(NullReporter):
-    """Keeps what happened, for tests: which documents were rendered and which came cached."""
-
-    def __init__(self) -> None:
-        self.rendered: list[str] = []
-        self.cached: list[str] = []
-        self.diagnostics: list[Diagnostic] = []
-        self.report: BuildReport | None = None
-
-    def document(self, source: Source, cached: bool) -> None:
-        (self.cached if cached else self.rendered).append(source.rel_path)
-
-    def diagnostic(self, diagnostic: Diagnostic) -> None:
-        self.diagnostics.append(diagnostic)
-
-    def finish(self, report: BuildReport) -> None:
-        self.report = report
+__all__ = ["BuildReport", "NullReporter", "RecordingReporter", "Reporter", "build",
+           "render_in_memory", "render_outputs"]
 
 
 @dataclass
-class BuildReport:
-    out_dir: Path
-    posts: int = 0
-    projects: int = 0
-    pages: int = 0
-    tags: int = 0
-    files: int = 0
-    rendered: int = 0
-    cached: int = 0
-    kept: int = 0  # files kept from the last build as they were (reuse.py)
-    seconds: float = 0.0
-    up_to_date: bool = False
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    failed: list[PortfolioError] = field(default_factory=list)
-    site: Any = None  # the assembled Site, for the checks (generator.check)
+class SiteOutputs:
+    """Everything up to the writer: the files of the site, the report, and the build's keys."""
+
+    outputs: list[Output]
+    report: BuildReport
+    keys: BuildKeys
+    cache: Cache
 
 
 def build_date() -> dt.datetime | None:
@@ -88,43 +60,45 @@ def build_date() -> dt.datetime | None:
 
 
 def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter | None = None,
-                   keep_going: bool = False, cache=None, inventory=None,
-                   dirs: list[Path] | None = None,
-                   previous=None) -> tuple[list[Output], BuildReport]:
-    """Everything up to the writer: the list of files of the site, and the report."""
-    from . import render, site, sources, themes
-    from .reading import read_documents
+                   keep_going: bool = False, use_cache: bool = True,
+                   inventory: Inventory | None = None, dirs: list[Path] | None = None,
+                   keys: BuildKeys | None = None,
+                   previous: PreviousOutputs | None = None) -> SiteOutputs:
+    """Read, assemble and render the site in memory (`previous`: pages it may keep)."""
+    from .readers.batch import read_documents
+    from .site.assemble import assemble, check_collisions, make_documents
+    from .site.render import render_site
+    from .site.styles import pygments_css
 
     reporter = reporter or NullReporter()
-    report = BuildReport(out_dir=config.output_dir)
-    inventory = inventory or sources.discover(config.root, config.exclude)
+    inventory = inventory or discover(config.root, FORMATS, config.exclude)
     dirs = dirs or themes.theme_dirs(config.root, config.theme)
-    env = themes.environment(dirs, config.root / ".portfolio" / "jinja"
-                             if cache is not None and cache.enabled else None)
+    keys = keys or BuildKeys.compute(config, dirs)
+    cache = Cache(config.root, enabled=use_cache)
+    env = themes.environment(dirs, State(config.root).templates if use_cache else None)
+    report = BuildReport(out_dir=config.output_dir)
     diagnostics = [Diagnostic(msg, path) for path, msg in inventory.warnings]
     reporter.start(len(inventory.documents))
-    def idle() -> None:  # while workers convert: compile templates, make the Pygments CSS
-        from .readers.highlight import pygments_css
 
+    def idle() -> None:  # while workers convert: compile templates, make the Pygments CSS
         themes.warm(env)
         pygments_css(config.pygments_style, ":root")
         pygments_css(config.pygments_dark_style, ":root")
 
-    documents, errors, read_diags, cached = read_documents(
-        config, inventory.documents, themes.nbconvert_dirs(dirs), reporter, cache,
-        themes.fingerprint(tuple(dirs)), idle)
+    reads, errors, read_diags, cached = read_documents(
+        config, inventory.documents, themes.nbconvert_dirs(dirs), reporter, keys, cache, idle)
     report.cached, report.rendered = cached, len(inventory.documents) - cached
     diagnostics += read_diags
-    errors += site.check_collisions(documents)
+    documents, slug_errors = make_documents(reads)
+    errors += slug_errors + check_collisions(documents)
     if errors and not keep_going:
         raise BuildFailed(errors)
     report.failed = errors[:MAX_ERRORS]
     stamp = build_date()
     today = stamp.date() if stamp else dt.datetime.now(dt.timezone.utc).date()  # not local TZ
-    the_site = site.assemble(config, documents, today=today, drafts=drafts, build_date=stamp)
-    outputs, render_diags = render.render_site(the_site, env, inventory.assets,
-                                               themes.static_files(dirs), previous,
-                                               themes.fingerprint(tuple(dirs)))
+    the_site = assemble(config, documents, today=today, drafts=drafts, build_date=stamp)
+    outputs, render_diags = render_site(the_site, env, inventory.assets,
+                                        themes.static_files(dirs), keys, previous)
     diagnostics += render_diags
     report.posts, report.projects = len(the_site.posts), len(the_site.projects)
     report.pages, report.tags = len(the_site.pages), len(the_site.tags)
@@ -132,7 +106,7 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     report.kept = sum(1 for o in outputs if o.kept)
     report.diagnostics = diagnostics
     report.site = the_site
-    return outputs, report
+    return SiteOutputs(outputs, report, keys, cache)
 
 
 def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool = False,
@@ -144,12 +118,6 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
     When nothing that matters changed since the last good build, and the output is still the
     one it wrote, nothing is rendered or written and the report says `up_to_date`.
     """
-    from . import sources, themes
-    from .cache import Cache
-    from .manifest import Manifest, build_inputs, marker_digest, today_key
-    from .reuse import PreviousOutputs
-    from .writer import check_output_dir, publish
-
     started = time.perf_counter()
     reporter = reporter or NullReporter()
     root = Path(root).absolute()
@@ -160,39 +128,38 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
     out = config.output_dir
     check_output_dir(out, root)  # refuse before doing any work
     with build_lock(root):
-        inventory = sources.discover(root, config.exclude)
+        inventory = discover(root, FORMATS, config.exclude)
         dirs = themes.theme_dirs(root, config.theme)
+        keys = BuildKeys.compute(config, dirs)  # once per build: a template edit is seen
         manifest = Manifest(root)
         inputs = build_inputs(root, config.path, [s.rel_path for s in inventory.documents],
                               inventory.assets)
-        fingerprint = manifest.compute(root, inputs, {
-            "config": config.digest(), "drafts": drafts, "strict": strict,
-            "theme": themes.fingerprint(tuple(dirs)), "today": today_key()})
+        fingerprint = manifest.compute(root, inputs, keys, {
+            "drafts": drafts, "strict": strict, "today": today_key()})
         if use_cache and not force and fingerprint == manifest.fingerprint and \
-                manifest.marker and manifest.marker == marker_digest(out):
+                manifest.marker and manifest.marker == marker_digest(out / MARKER):
             report = BuildReport(out_dir=out, up_to_date=True,
                                  seconds=time.perf_counter() - started)
             reporter.finish(report)
             return report
-        cache = Cache(root, enabled=use_cache)
-        previous = PreviousOutputs(root, out, enabled=use_cache and not force)
-        outputs, report = render_outputs(config, drafts=drafts, reporter=reporter,
-                                         keep_going=keep_going, cache=cache,
-                                         inventory=inventory, dirs=dirs, previous=previous)
-        from .background import Forked
-        from .check import site_findings
-
+        previous = PreviousOutputs(root, out, keys.code, enabled=use_cache and not force)
+        site = render_outputs(config, drafts=drafts, reporter=reporter, keep_going=keep_going,
+                              use_cache=use_cache, inventory=inventory, dirs=dirs, keys=keys,
+                              previous=previous)
+        report, outputs = site.report, site.outputs
         known = list(report.diagnostics)
+        from .checks.findings import site_findings
+        from .util.background import Forked
 
         def check() -> list[Diagnostic]:
-            return site_findings(config, outputs, report.site, full=strict, known=known)
+            return site_findings(config, outputs, report.site, keys.code, full=strict,
+                                 known=known)
 
         findings: Forked[list[Diagnostic]] | None = None
         if strict:  # under --strict, a finding means nothing is published
             report.diagnostics += check()
             _report(reporter, report.diagnostics)
             if report.diagnostics:
-                from .errors import SourceError
                 raise BuildFailed([SourceError(d.message, d.path, d.line)
                                    for d in report.diagnostics])
         else:  # the pages are checked (CPU) while they are written (disk)
@@ -201,7 +168,8 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         notes: list[str] = []  # e.g. leftovers of a killed build, tidied up
         foreign: list[str] = []
         try:
-            publish(out, outputs, root=root, force=force, notes=notes, foreign=foreign)
+            publish(out, outputs, root=root, force=force, notes=notes, foreign=foreign,
+                    sources=tuple(dirs))
         except BaseException:
             if findings is not None:
                 findings.cancel()
@@ -213,8 +181,8 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
             reporter.diagnostic(Diagnostic(note, out.name))
         previous.save(outputs, skip=set(foreign))  # after the swap: what the next build keeps
         if not report.failed:
-            manifest.save(fingerprint, marker_digest(out))
-            cache.prune()
+            manifest.save(fingerprint, marker_digest(out / MARKER))
+            site.cache.prune()
     report.seconds = time.perf_counter() - started
     reporter.finish(report)
     if report.failed:
@@ -229,9 +197,11 @@ def _report(reporter: Reporter, diagnostics: list[Diagnostic]) -> None:
 
 def render_in_memory(root: Path | str, *, drafts: bool = False,
                      base_url: str | None = None) -> dict[str, bytes]:
-    """Render the site without writing it: `{path: bytes}`, for tests and previews."""
+    """Render the site without writing it (and without the cache): `{path: bytes}`, for tests
+    and previews."""
     overrides = {"url": base_url} if base_url is not None else {}
     config = load_config(Path(root), overrides=overrides)
-    outputs, _ = render_outputs(config, drafts=drafts)
+    site = render_outputs(config, drafts=drafts, use_cache=False)
     return {o.path: o.data if o.data is not None else (o.src.read_bytes() if o.src else b"")
-            for o in outputs}
+            for o in site.outputs}
+

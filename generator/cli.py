@@ -37,7 +37,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import BuildFailed, PortfolioError, UsageError, format_error
+        from .model.errors import BuildFailed, PortfolioError, UsageError, format_error
 
         debug = bool(click.get_current_context().find_root().params.get("debug"))
         try:
@@ -74,8 +74,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 def site_root(path: str | None) -> Path:
     """The site folder: --site, else the nearest folder above the CWD with portfolio.yml."""
-    from .config import CONFIG_NAME, find_root
-    from .errors import ConfigError
+    from .model.config import CONFIG_NAME, find_root
+    from .model.errors import ConfigError
 
     if path:
         return Path(path).absolute()
@@ -114,8 +114,8 @@ def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_go
           base_url: str | None, force: bool, quiet: bool) -> None:
     """Build the site into its output folder."""
     from .build import build as run_build
-    from .errors import PortfolioError
-    from .reporting import ConsoleReporter
+    from .console import ConsoleReporter
+    from .model.errors import PortfolioError
 
     root = site_root(site)
     reporter = ConsoleReporter(quiet=quiet)
@@ -155,12 +155,12 @@ def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: 
            force: bool, dry_run: bool, no_build: bool, no_push: bool, strict: bool,
            ignore_version: bool, install: str | None) -> None:
     """Publish the site to GitHub Pages (a gh-pages branch, or an Actions workflow)."""
-    from .config import load_config
+    from .model.config import load_config
 
     root = site_root(site)
     config = load_config(root)
     if workflow:
-        from .workflow import default_install, write_workflow
+        from .commands.workflow import default_install, write_workflow
 
         if install is None:
             install, note = default_install(root)
@@ -172,7 +172,7 @@ def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: 
         click.echo(f"Wrote {path.relative_to(root)}. On GitHub, set Settings → Pages → Source "
                    "to 'GitHub Actions', then push.")
         return
-    from .deploy import publish
+    from .commands.deploy import publish
 
     out = config.output_dir
     if not no_build:
@@ -203,7 +203,7 @@ def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: 
 @handle_errors
 def init(directory: str, force: bool) -> None:
     """Create a ready-to-build site in DIRECTORY (default: this folder)."""
-    from .scaffold import init_site
+    from .commands.scaffold import init_site
 
     result = init_site(Path(directory), force=force)
     for rel in result.created:
@@ -215,7 +215,7 @@ def init(directory: str, force: bool) -> None:
         click.echo("No GitHub remote found: set 'url' and 'github' in portfolio.yml later.")
     for note in result.notes:
         click.secho(f"note: {note}", fg="yellow", err=True)
-    from .config import repo_prefix
+    from .model.config import repo_prefix
 
     prefix = repo_prefix(result.root)
     if prefix:
@@ -238,7 +238,7 @@ def new() -> None:
 @handle_errors
 def new_post(title: str, open_: bool) -> None:
     """Create content/posts/YYYY-MM-DD-TITLE.md (a draft)."""
-    from .scaffold import new_post as create
+    from .commands.scaffold import new_post as create
 
     _created(create(site_root(None), title), open_)
 
@@ -250,7 +250,7 @@ def new_post(title: str, open_: bool) -> None:
 @handle_errors
 def new_project(name: str, markdown: bool, open_: bool) -> None:
     """Create projects/NAME.ipynb (or projects/NAME.md with --markdown)."""
-    from .scaffold import new_project as create
+    from .commands.scaffold import new_project as create
 
     _created(create(site_root(None), name, markdown=markdown), open_)
 
@@ -278,7 +278,7 @@ def _created(path: Path, open_: bool) -> None:
 @handle_errors
 def serve(site: str | None, port: int, host: str, drafts: bool, open_: bool) -> None:
     """Preview the site, rebuilding and reloading the browser on every save."""
-    from .serve import serve as run_serve
+    from .commands.serve import serve as run_serve
 
     def info(text: str) -> None:
         click.echo(text)
@@ -302,7 +302,7 @@ def serve(site: str | None, port: int, host: str, drafts: bool, open_: bool) -> 
 def check(site: str | None, base_url: str | None, strict: bool, no_git: bool) -> None:
     """Check the site as a visitor would: links, anchors, alt text, sizes, and notebooks
     that will not run in Colab (not pushed, local paths, unexecuted cells, errors)."""
-    from .check import check_site
+    from .commands.check import check_site
 
     findings = check_site(site_root(site), base_url=base_url, git=not no_git)
     for finding in findings:

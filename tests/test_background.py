@@ -7,7 +7,7 @@ import signal
 
 import pytest
 
-from generator.background import Forked
+from generator.util.background import Forked
 
 PARENT = os.getpid()
 

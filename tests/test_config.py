@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.config import load_config
-from generator.errors import BuildFailed, ConfigError
+from generator.model.config import load_config
+from generator.model.errors import BuildFailed, ConfigError
 
 
 def write(tmp_path, text: str):

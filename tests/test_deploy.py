@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from generator import deploy
-from generator.deploy import REMOTE_MOVED, publish
-from generator.errors import DeployError
+from generator.commands import deploy
+from generator.commands.deploy import REMOTE_MOVED, publish
+from generator.model.errors import DeployError
 
 VERSION = "9.9.9"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # binary, with CR/LF bytes that must survive

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.errors import BuildFailed
+from generator.model.errors import BuildFailed
 
 from .helpers_notebooks import CONFIG, build_site, code, md, nb, soup, stream, write
 

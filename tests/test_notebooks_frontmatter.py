@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from generator.errors import BuildFailed
-from generator.nbfront import notebook_front_matter
+from generator.model.errors import BuildFailed
+from generator.sources.nbfront import notebook_front_matter
 
 from .helpers_notebooks import build_site, code, md, nb, raw, render, soup, stream, write
 

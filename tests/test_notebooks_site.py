@@ -109,7 +109,7 @@ def test_thumbnail_is_resized_and_used_for_card_and_og_image(tmp_path):
 
 
 def test_thumbnail_module_is_deterministic_and_small():
-    from generator.thumbnails import make_thumbnail
+    from generator.readers.thumbnails import make_thumbnail
 
     data = png_bytes(2000, 1200)
     ext, first = make_thumbnail(data)

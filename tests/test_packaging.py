@@ -30,6 +30,6 @@ def test_wheel_contains_default_theme(tmp_path: Path):
 
 
 def test_default_theme_found_from_editable_install():
-    from generator.themes import default_theme_dir
+    from generator.site.themes import default_theme_dir
 
     assert (default_theme_dir() / "templates" / "base.html").is_file()

@@ -10,7 +10,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import build
-from generator.errors import BuildFailed, PortfolioError
+from generator.model.errors import BuildFailed, PortfolioError
 
 from .helpers_reliability import (
     CONFIG,
@@ -218,7 +218,7 @@ def test_B10_undefined_variable_in_theme(tmp_path: Path) -> None:
 
 
 def test_B10_audit_of_a_good_build(tmp_path: Path) -> None:
-    from generator.check import audit_files
+    from generator.checks.findings import audit_files
 
     root = make(tmp_path / "s", {"content/posts/x.md": GOOD_POST})
     out = root / "_site"
@@ -250,7 +250,7 @@ def test_B11_broken_links_anchors_images_and_root_paths(tmp_path: Path) -> None:
 def test_B1_unclosed_list_points_at_where_it_opened(tmp_path):
     """`tags: [a, b` on line 3: the error names line 3, column 7 (where '[' is), 1-based."""
     from generator.build import build
-    from generator.errors import BuildFailed
+    from generator.model.errors import BuildFailed
 
     root = tmp_path / "site"
     (root / "content" / "posts").mkdir(parents=True)

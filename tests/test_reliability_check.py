@@ -69,7 +69,7 @@ def test_check_clean_example_site_has_no_findings(tmp_path: Path) -> None:
 def test_fast_link_scan_agrees_with_the_html_parser(example_build):
     """Every build scans links with regular expressions; `check --strict` parses HTML. On the
     example site (notebooks, plotly JSON in scripts, math, tables) both see the same."""
-    from generator.linkcheck import _parse, _scan
+    from generator.checks.pages import _parse, _scan
 
     pages = sorted(example_build.rglob("*.html"))
     assert len(pages) > 20

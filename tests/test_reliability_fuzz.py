@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build
-from generator.errors import PortfolioError
+from generator.model.errors import PortfolioError
 
 from .helpers_reliability import CONFIG, code_cell, make, md_cell, nb
 

@@ -267,7 +267,7 @@ def test_S9_serve_is_local_and_traversal_safe(tmp_path: Path) -> None:
     import inspect
     import threading
 
-    serve = pytest.importorskip("generator.serve")
+    serve = pytest.importorskip("generator.commands.serve")
     assert inspect.signature(serve.serve).parameters["host"].default == "127.0.0.1"
     root = make(tmp_path / "s", {"content/posts/x.md": GOOD_POST})
     out = tmp_path / "out"

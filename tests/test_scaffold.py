@@ -19,9 +19,7 @@ from hypothesis import strategies as st
 
 from generator.build import build
 from generator.cli import cli
-from generator.config import load_config
-from generator.frontmatter import split_markdown
-from generator.scaffold import (
+from generator.commands.scaffold import (
     STARTER,
     GitHubInfo,
     ScaffoldError,
@@ -30,6 +28,8 @@ from generator.scaffold import (
     new_project,
     parse_remote,
 )
+from generator.model.config import load_config
+from generator.sources.frontmatter import split_markdown
 
 STARTER_FILES = {".gitignore", "portfolio.yml", "content/about.md", "projects/first-notebook.ipynb",
                  ".github/workflows/pages.yml"}

@@ -14,8 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import render_in_memory
-from generator.livereload import ReloadHub, event_stream, inject, relevant, worth_naming
-from generator.serve_http import resolve
+from generator.commands.livereload import ReloadHub, event_stream, inject, relevant, worth_naming
+from generator.commands.serve_http import resolve
 
 from .helpers_serve import (
     POST,
@@ -221,7 +221,7 @@ def test_config_edit_rebuilds(server: Server, site: Path) -> None:
 def test_new_theme_folder_is_watched_and_template_errors_show(server: Server,
                                                               site: Path) -> None:
     """`themes/` does not exist at start: creating it is noticed, and a template error shows."""
-    from generator.themes import default_theme_dir
+    from generator.site.themes import default_theme_dir
 
     base = (default_theme_dir() / "templates/base.html").read_text()
     override = site / "themes/default/templates/base.html"

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from generator.build import build, render_in_memory
-from generator.errors import BuildFailed
+from generator.model.errors import BuildFailed
 
 POSTS = """
 -- content/posts/2024-01-01-one.md --

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.urls import (
+from generator.model.urls import (
     absolute_url,
     is_safe_slug,
     is_safe_url,

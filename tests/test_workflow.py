@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.errors import DeployError
-from generator.workflow import WORKFLOW_PATH, workflow_yaml, write_workflow
+from generator.commands.workflow import WORKFLOW_PATH, workflow_yaml, write_workflow
+from generator.model.errors import DeployError
 
 REPO = Path(__file__).resolve().parents[1]
 BASE_URL_BUILD = 'portfolio build --base-url "${{ steps.pages.outputs.base_url }}/"'
@@ -211,7 +211,7 @@ def test_default_install_repeats_how_portfolio_was_installed(monkeypatch, tmp_pa
                                                              expected, noted):
     from importlib import metadata
 
-    from generator.workflow import default_install
+    from generator.commands.workflow import default_install
 
     monkeypatch.setattr(metadata, "distribution", lambda name: _FakeDist(direct))
     command, note = default_install(tmp_path)
@@ -222,7 +222,7 @@ def test_default_install_repeats_how_portfolio_was_installed(monkeypatch, tmp_pa
 def test_default_install_in_the_portfolio_checkout_itself(monkeypatch, tmp_path):
     from importlib import metadata
 
-    from generator.workflow import default_install
+    from generator.commands.workflow import default_install
 
     direct = json.dumps({"url": tmp_path.as_uri(), "dir_info": {"editable": True}})
     monkeypatch.setattr(metadata, "distribution", lambda name: _FakeDist(direct))

@@ -1,105 +1,50 @@
 """Readers: one source file in, its validated `Meta` and `Rendered` body out.
 
-The registry dispatches on the source's format. Heavy libraries are imported inside the readers,
-so a build whose documents all come from the cache never imports them.
+The registry below is the one place that knows which file extensions are documents and which
+reader reads them: discovery asks it which files to pick up, the batch asks it how to read
+each one. A reader's module is imported only when a source of its format is read, so a build
+whose documents all come from the cache imports neither markdown-it-py nor nbconvert.
+
+To add a format: write `read_FORMAT(source, data, config, template_dirs)` returning
+`(Meta, Rendered)` (or None to skip an empty file), and add a `Reader` here.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from ..documents import Meta, Rendered, Source
-from ..errors import SourceError
-from ..frontmatter import date_from_filename, first_heading, split_markdown, validate
+if TYPE_CHECKING:
+    from ..model.config import Config
+    from ..model.documents import Meta, Rendered, Source
 
-
-def decode(data: bytes, path: str) -> str:
-    """UTF-8 text (a BOM is dropped); anything else is a clean error with the byte offset."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise SourceError(f"not UTF-8 text (invalid byte 0x{data[exc.start]:02x} at offset "
-                          f"{exc.start})", path, line,
-                          hint="save the file as UTF-8 in your editor") from None
+Result = tuple["Meta", "Rendered"] | None
 
 
-def _filename_date(source: Source) -> dt.date | None:
-    return date_from_filename(Path(source.rel_path).stem)[0]
+@dataclass(frozen=True)
+class Reader:
+    name: str  # the `Source.format` of what it reads
+    extensions: tuple[str, ...]  # lower-case, with the dot
+    function: str  # "module:function", imported on first use
 
 
-def read_markdown(source: Source, data: bytes, *, safe: bool) -> tuple[Meta, Rendered] | None:
-    """A post, page or Markdown project. An empty file is skipped (the caller warns)."""
-    from .markdown import render_markdown
-
-    text = decode(data, source.rel_path)
-    if not text.strip():
-        return None
-    raw = split_markdown(text, source.rel_path)
-    warnings: list[tuple[str, int | None]] = []
-    meta = validate(raw, source.rel_path, title_fallback=first_heading(raw.body),
-                    date_fallback=_filename_date(source), need_date=source.kind == "post",
-                    warnings=warnings)
-    body = raw.body
-    if not raw.data.get("title") and meta.title:
-        body = _drop_first_heading(body)  # the title is shown by the page header already
-    result = render_markdown(body, source.rel_path, safe=meta.safe if meta.safe is not None
-                             else safe, line_offset=raw.body_line - 1)
-    rendered = Rendered(
-        html=result.html, toc=tuple(result.toc), summary=result.summary, words=result.words,
-        has_math=result.has_math, links=tuple(result.links),
-        warnings=tuple(warnings + result.warnings),
-    )
-    return meta, rendered
+READERS: tuple[Reader, ...] = (
+    Reader("markdown", (".md", ".markdown"), "generator.readers.formats:read_markdown"),
+    Reader("notebook", (".ipynb",), "generator.readers.formats:read_notebook"),
+)
+FORMATS: dict[str, str] = {ext: r.name for r in READERS for ext in r.extensions}
+_BY_NAME = {r.name: r for r in READERS}
 
 
-def _drop_first_heading(body: str) -> str:
-    lines = body.split("\n")
-    for index, line in enumerate(lines):
-        if line.strip():
-            if line.startswith("# "):
-                return "\n".join(lines[:index] + [""] + lines[index + 1:])
-            break
-    return body
+def reader_for(name: str) -> Callable[..., Any]:
+    module, _, function = _BY_NAME[name].function.partition(":")
+    return getattr(import_module(module), function)  # type: ignore[no-any-return]
 
 
-def read_notebook(source: Source, data: bytes, *, safe: bool, template_dirs: tuple[str, ...],
-                  output_max_lines: int = 400, notebooks=None) -> tuple[Meta, Rendered]:
-    """A notebook project or post, converted from its saved outputs (or run first, when
-    `execute: true` is set site-wide under `notebooks:` or in its front matter)."""
-    from ..documents import Asset
-    from ..execute import runner
-    from ..nbfront import load_json, notebook_front_matter
-    from .notebook import convert, prepare, upgrade
-
-    nb_json = load_json(data, source.rel_path)
-    raw, carrier, heading = notebook_front_matter(nb_json, source.rel_path)
-    upgraded = upgrade(nb_json, source.rel_path)  # a broken notebook is reported as such first
-    warnings: list[tuple[str, int | None]] = []
-    meta = validate(raw, source.rel_path, title_fallback=heading or _title_from_name(source),
-                    date_fallback=_filename_date(source), need_date=source.kind == "post",
-                    warnings=warnings)
-    nb = prepare(upgraded, source.rel_path, carrier, run=runner(meta, notebooks, source),
-                 drop_title=meta.title)
-    result = convert(nb, source.rel_path, template_dirs,
-                     safe=meta.safe if meta.safe is not None else safe,
-                     output_max_lines=output_max_lines)
-    assets = list(result.assets)
-    assets.append(Asset(Path(source.rel_path).name, data=data))  # "Download .ipynb"
-    return meta, Rendered(
-        html=result.html, toc=tuple(result.toc), summary=result.summary, words=result.words,
-        thumbnail=result.thumbnail, has_math=result.has_math, has_plotly=result.has_plotly,
-        scripts=result.scripts,
-        links=tuple(result.links), assets=tuple(assets),
-        warnings=tuple(warnings + result.warnings),
-    )
-
-
-def _title_from_name(source: Source) -> str:
-    """A notebook without any title or heading is still valid: `01-eda_v2.ipynb` -> 'Eda v2'."""
-    stem = date_from_filename(Path(source.rel_path).stem)[1] or Path(source.rel_path).stem
-    words = re.sub(r"^[\d\s._-]+(?=\D)", "", stem)
-    words = re.sub(r"[_\s-]+", " ", words).strip()
-    return words[:1].upper() + words[1:] if words else stem
+def read_source(config: Config, source: Source, data: bytes,
+                template_dirs: tuple[str, ...] = ()) -> Result:
+    """Read one source with the reader of its format; None for a file to skip (empty)."""
+    result: Result = reader_for(source.format)(source, data, config, template_dirs)
+    return result

@@ -40,9 +40,3 @@ def highlight_block(code: str, lang: str) -> str:
         return f'<div class="highlight"{label}><pre><code>{html.escape(code)}</code></pre></div>\n'
     out = highlight(code, lexer, _FORMATTER)
     return out.replace('<div class="highlight">', f'<div class="highlight"{label}>', 1)
-
-
-@lru_cache(maxsize=8)
-def pygments_css(style: str, scope: str) -> str:
-    """The CSS rules of a Pygments style, scoped under `scope` (e.g. a dark-mode selector)."""
-    return HtmlFormatter(style=style, cssclass="highlight").get_style_defs(f"{scope} .highlight")

@@ -21,12 +21,10 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.tasklists import tasklists_plugin
 
-from ..documents import Heading
-from ..urls import is_safe_url, relative_target, slugify
+from ..model.documents import Heading
+from ..model.links import LINK_PREFIX, LINK_SUFFIX
+from ..model.urls import is_safe_url, relative_target, slugify
 from .highlight import highlight_block
-
-LINK_PREFIX = "@@portfolio:"  # placeholder for a source-relative link, resolved at render time
-LINK_SUFFIX = "@@"
 
 
 @dataclass

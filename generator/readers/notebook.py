@@ -17,12 +17,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..documents import Asset, Heading
-from ..errors import SourceError
-from ..urls import relative_target
+from ..model.documents import Asset, Heading
+from ..model.errors import SourceError
+from ..model.links import LINK_PREFIX, LINK_SUFFIX
+from ..model.urls import relative_target
 from . import nboutputs
 from .directives import apply_directives
-from .markdown import LINK_PREFIX, LINK_SUFFIX, AnchorSet, render_markdown
+from .markdown import AnchorSet, render_markdown
 
 _EXT = nboutputs.EXT
 
@@ -295,7 +296,7 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
     """Convert a prepared notebook to an HTML fragment plus its extracted files."""
     result = NotebookResult()
     if safe:  # not the author's own outputs: no script-capable MIME types (S6)
-        from ..sanitize import sanitize_notebook
+        from .sanitize import sanitize_notebook
 
         result.warnings.extend(sanitize_notebook(nb))
     exporter = _exporter(template_dirs)
@@ -337,7 +338,7 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
 
 def _thumbnail(files: dict[str, bytes], result: NotebookResult) -> str:
     """The first output image, resized for cards; an SVG is used as it is."""
-    from ..thumbnails import make_thumbnail
+    from .thumbnails import make_thumbnail
 
     shown = [n for n in sorted(files, key=_output_order) if n.startswith("output_")]
     for name in shown:

@@ -1,0 +1,277 @@
+"""Find, parse and validate `portfolio.yml` into a frozen `Config`.
+
+Every problem is reported with the key and its line, all at once: a missing required key, a
+value of the wrong type, or an unknown key (with the closest known key as a hint).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from ..util.yamllines import YamlProblem, load_with_lines
+from .errors import BuildFailed, ConfigError, PortfolioError
+
+CONFIG_NAME = "portfolio.yml"
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    bio: str = ""
+    avatar: str = ""
+    email: str = ""
+    links: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    owner: str = ""
+    repo: str = ""
+    branch: str = "main"
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.owner and self.repo)
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class NotebookOptions:
+    execute: bool = False
+    timeout: int = 600
+    allow_errors: bool = False
+    output_max_lines: int = 400
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    title: str
+    author: Author
+    description: str = ""
+    url: str = ""
+    language: str = "en"
+    github: RepoInfo = field(default_factory=RepoInfo)
+    theme: str = "default"
+    menu: tuple[MenuItem, ...] = ()
+    posts_per_page: int = 10
+    output: str = "_site"
+    safe: bool = False
+    notebooks: NotebookOptions = field(default_factory=NotebookOptions)
+    exclude: tuple[str, ...] = ()
+    pygments_style: str = "default"
+    pygments_dark_style: str = "monokai"
+    budget_page_kb: int = 10240
+    budget_image_kb: int = 2048
+    path: Path | None = None
+    repo_prefix: str = ""  # the site's folder inside its git repository ("" at the top)
+
+    @property
+    def base_path(self) -> str:
+        """The URL path the site is served under: `/` for a domain root, `/REPO/` otherwise."""
+        path = urlsplit(self.url).path if self.url else "/"
+        return "/" + path.strip("/") + "/" if path.strip("/") else "/"
+
+    @property
+    def site_origin(self) -> str:
+        """`https://host` without the path, or '' when no url is configured."""
+        if not self.url:
+            return ""
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def cname(self) -> str | None:
+        """A custom domain gets a CNAME file; `*.github.io` does not need one."""
+        if not self.url:
+            return None
+        host = urlsplit(self.url).hostname or ""
+        if not host or host.endswith(".github.io") or host in {"localhost", "127.0.0.1"}:
+            return None
+        return host
+
+    @property
+    def output_dir(self) -> Path:
+        return (self.root / self.output).absolute()
+
+    def digest(self, *parts: str) -> str:
+        """A stable digest of the named config fields, for cache keys (all fields if none)."""
+        data = {k: v for k, v in _plain(self).items() if not parts or k in parts}
+        data.pop("root", None)
+        data.pop("path", None)
+        blob = json.dumps(data, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _plain(obj: Any) -> Any:
+    if hasattr(obj, "__dataclass_fields__"):
+        return {k: _plain(getattr(obj, k)) for k in obj.__dataclass_fields__}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(x) for x in obj]
+    return obj
+
+
+# key: (type, required, default). Nested tables are validated by their own schema.
+_TOP: dict[str, tuple[type | tuple[type, ...], bool]] = {
+    "title": (str, True), "description": (str, False), "url": (str, False),
+    "language": (str, False), "author": (dict, True), "github": (dict, False),
+    "theme": (str, False), "menu": (list, False), "posts_per_page": (int, False),
+    "output": (str, False), "safe": (bool, False), "notebooks": (dict, False),
+    "exclude": (list, False), "pygments_style": (str, False),
+    "pygments_dark_style": (str, False), "budget_page_kb": (int, False),
+    "budget_image_kb": (int, False),
+}
+_AUTHOR = {"name": (str, True), "bio": (str, False), "avatar": (str, False),
+           "email": (str, False), "links": (dict, False)}
+_GITHUB = {"owner": (str, True), "repo": (str, True), "branch": (str, False)}
+_NOTEBOOKS = {"execute": (bool, False), "timeout": (int, False),
+              "allow_errors": (bool, False), "output_max_lines": (int, False)}
+_MENU = {"title": (str, True), "url": (str, True)}
+
+_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false",
+               dict: "a mapping (key: value lines)", list: "a list"}
+
+
+def repo_prefix(root: Path) -> str:
+    """Where the site sits in its git repository (`site/`), for Colab and GitHub links.
+
+    Found by walking up to the folder holding `.git`, with no git subprocess; a site that is
+    not in a repository (or is its top) gets ''.
+    """
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            rel = root.relative_to(folder).as_posix()
+            return "" if rel == "." else rel + "/"
+    return ""
+
+
+def find_root(start: Path) -> Path | None:
+    """Walk up from `start` to the first folder holding `portfolio.yml`."""
+    start = start.absolute()
+    for folder in (start, *start.parents):
+        if (folder / CONFIG_NAME).is_file():
+            return folder
+    return None
+
+
+class _Checker:
+    """Collects every config problem with its line, then raises them together."""
+
+    def __init__(self, path: Path, display: str, lines: dict[tuple[str, ...], int]) -> None:
+        self.path, self.display, self.lines = path, display, lines
+        self.errors: list[PortfolioError] = []
+
+    def error(self, keys: tuple[str, ...], message: str, hint: str | None = None) -> None:
+        line = None
+        for n in range(len(keys), 0, -1):
+            line = self.lines.get(keys[:n])
+            if line:
+                break
+        self.errors.append(ConfigError(message, self.display, line, None, hint))
+
+    def table(self, data: Any, schema: dict, keys: tuple[str, ...]) -> dict[str, Any]:
+        where = ".".join(keys) or "the top level"
+        if not isinstance(data, dict):
+            self.error(keys, f"'{where}' must be {_TYPE_NAMES[dict]}")
+            return {}
+        out: dict[str, Any] = {}
+        for key, value in data.items():
+            name = str(key)
+            if name not in schema:
+                close = difflib.get_close_matches(name, list(schema), n=1)
+                hint = f"did you mean '{close[0]}'?" if close else \
+                    "known keys: " + ", ".join(sorted(schema))
+                self.error((*keys, name), f"unknown key '{'.'.join((*keys, name))}'", hint)
+                continue
+            expected, _ = schema[name]
+            ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+            if not ok:
+                got = "nothing" if value is None else type(value).__name__
+                hint = "quote the value" if expected is str and value is not None else None
+                self.error((*keys, name), f"'{'.'.join((*keys, name))}' must be "
+                           f"{_TYPE_NAMES[expected]}, not {got}", hint)
+                continue
+            out[name] = value
+        misspelt = {close for key in data if str(key) not in schema
+                    for close in difflib.get_close_matches(str(key), list(schema), n=1)}
+        for name, (_, required) in schema.items():
+            if required and name not in data and name not in misspelt:  # one error per typo
+                hint = f"add '{name}:' to {'the ' + '.'.join(keys) + ' section' if keys else ''}" \
+                       f"{'portfolio.yml' if not keys else ''}"
+                if name == "author":
+                    hint = "add an 'author:' section with at least 'name: Your Name' under it"
+                self.error(keys, f"missing required key '{'.'.join((*keys, name))}'", hint)
+        return out
+
+
+def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Config:
+    """Read `root/portfolio.yml`; raise `BuildFailed` with every problem found."""
+    root = root.absolute()
+    path = root / CONFIG_NAME
+    display = CONFIG_NAME
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError(f"no {CONFIG_NAME} in {root.name or root}", hint=(
+            "run this in your site's folder, or create a portfolio.yml "
+            "(portfolio init makes one)")) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"not UTF-8 text (byte {exc.start})", display) from None
+    try:
+        data, lines = load_with_lines(text)
+    except YamlProblem as exc:
+        raise ConfigError(exc.message, display, exc.line, exc.col, exc.hint) from None
+    if data is None:
+        data = {}
+    check = _Checker(path, display, lines)
+    top = check.table(data, _TOP, ())
+    for key, value in (overrides or {}).items():
+        if value is not None:
+            top[key] = value
+
+    author = check.table(top.get("author", {}), _AUTHOR, ("author",)) if "author" in top else {}
+    links = author.pop("links", {}) or {}
+    for label, target in links.items():
+        if not isinstance(target, str):
+            check.error(("author", "links", str(label)), f"link '{label}' must be a URL string")
+    github = check.table(top["github"], _GITHUB, ("github",)) if "github" in top else {}
+    notebooks = check.table(top["notebooks"], _NOTEBOOKS, ("notebooks",)) \
+        if "notebooks" in top else {}
+    menu: list[MenuItem] = []
+    for index, item in enumerate(top.get("menu", [])):
+        entry = check.table(item, _MENU, ("menu", str(index)))
+        if "title" in entry and "url" in entry:
+            menu.append(MenuItem(entry["title"], entry["url"]))
+    url = top.get("url", "")
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        check.error(("url",), f"'url' must start with https:// (got {url!r})",
+                    "for example https://USER.github.io/REPO/")
+    if top.get("posts_per_page", 10) < 1:
+        check.error(("posts_per_page",), "'posts_per_page' must be at least 1")
+    if check.errors:
+        if len(check.errors) == 1:
+            raise check.errors[0]
+        raise BuildFailed(check.errors)
+
+    top.pop("author", None)
+    top.pop("github", None)
+    top.pop("notebooks", None)
+    top.pop("menu", None)
+    top["exclude"] = tuple(str(x) for x in top.get("exclude", ()))
+    return Config(
+        root=root, path=path, repo_prefix=repo_prefix(root),
+        author=Author(**author, links=tuple((str(k), str(v)) for k, v in links.items())),
+        github=RepoInfo(**github), notebooks=NotebookOptions(**notebooks), menu=tuple(menu),
+        **top,
+    )

@@ -1,0 +1,331 @@
+"""From a `Site` and a theme to the list of `Output` files: a pure function of its arguments.
+
+Every link a template emits goes through `url()`, which adds the base path, so the same site
+works at a domain root and under `https://USER.github.io/REPO/`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..incremental.cache import blob_digest
+from ..incremental.keys import BuildKeys
+from ..incremental.reuse import PreviousOutputs, page_key
+from ..model.documents import Asset, Document, Output, Site
+from ..model.errors import Diagnostic, TemplateError
+from ..model.links import PLACEHOLDER, scrub_urls
+from ..model.urls import (
+    absolute_url,
+    is_safe_url,
+    notebook_links,
+    relative_target,
+    repo_url,
+    slugify,
+    url_for,
+)
+from ..sources.discover import asset_url_path
+from . import routes
+from .feeds import atom_feed, sitemap
+from .styles import code_css
+
+
+class Renderer:
+    """Holds the per-build lookups (URLs of sources and assets) while rendering pages."""
+
+    def __init__(self, site: Site, env: jinja2.Environment, asset_paths: list[str],
+                 static: dict[str, Path], keys: BuildKeys,
+                 previous: PreviousOutputs | None = None) -> None:
+        self.site, self.env, self.config = site, env, site.config
+        self.previous = previous
+        self._view_keys: dict[int, str] = {}
+        self.base = self.config.base_path
+        self.static = static
+        self.diagnostics: list[Diagnostic] = []
+        self.targets: dict[str, str] = {rel: asset_url_path(rel) for rel in asset_paths}
+        for doc in site.documents:
+            self.targets[doc.source.rel_path] = doc.url
+        self.asset_paths = asset_paths
+        site_context = self.site_context()
+        now_year = (site.build_date or dt.datetime(1970, 1, 1)).year
+        env.globals.update(url=self.url, absolute_url=self.absolute_url, site=site_context,
+                           now_year=now_year)
+        env.filters.update(url=self.url, absolute_url=self.absolute_url, date=_format_date)
+        # What every page depends on besides its own context: a change here renders them all.
+        self.base_key = page_key(keys.code, keys.theme, keys.config, site_context, now_year)
+
+    # -- helpers exposed to templates -------------------------------------------------------
+    def url(self, path: str) -> str:
+        if not is_safe_url(path):
+            return "#"
+        return url_for(self.base, path)
+
+    def absolute_url(self, path: str) -> str:
+        return absolute_url(self.config.site_origin, self.base, path)
+
+    def site_context(self) -> dict[str, Any]:
+        config = self.config
+        author = config.author
+        links = [{"name": name, "url": href if is_safe_url(href) else "#"}
+                 for name, href in author.links]
+        return {
+            "title": config.title, "description": config.description, "url": config.url,
+            "base_path": self.base, "language": config.language,
+            "author": {"name": author.name, "bio": author.bio, "email": author.email,
+                       "avatar": self._avatar(), "links": links},
+            "menu": [{"title": m.title, "url": self.url(m.url)} for m in config.menu],
+            "github": config.github, "feed_url": self.url(routes.FEED.path),
+        }
+
+    def _avatar(self) -> str:
+        avatar = self.config.author.avatar
+        if not avatar or re.match(r"^https?://", avatar):
+            return avatar
+        rel = PurePosixPath(avatar).as_posix().lstrip("./")
+        if rel in self.targets:
+            return self.url(self.targets[rel])
+        self.diagnostics.append(Diagnostic(f"author.avatar '{avatar}' not found", "portfolio.yml"))
+        return ""
+
+    # -- documents ----------------------------------------------------------------------------
+    def resolve_links(self, doc: Document, html: str) -> str:
+        """Turn the readers' link placeholders into base-path URLs."""
+        def replace(match: re.Match[str]) -> str:
+            target = match[1]
+            if target in self.targets:
+                return self.url(self.targets[target])
+            return self.url(target)
+
+        return scrub_urls(PLACEHOLDER.sub(replace, html))  # S3: even in raw HTML
+
+    def link_report(self, doc: Document) -> list[tuple[str, str | None]]:
+        """Where each of the document's links to other sources points (None: nowhere); warns
+        about broken ones. This is all a page's body depends on besides its own HTML."""
+        resolved = []
+        for target, line in doc.rendered.links:
+            url = self.targets.get(target)
+            if url is None and not target.endswith(("/", "index.html")):
+                self.diagnostics.append(Diagnostic(f"broken link to '{target}'",
+                                                   doc.source.rel_path, line or None))
+            resolved.append((target, url))
+        return resolved
+
+    def doc_context(self, doc: Document) -> dict[str, Any]:
+        meta = doc.meta
+        ctx: dict[str, Any] = {
+            "title": meta.title, "url": self.url(doc.url), "path": doc.url, "kind": doc.kind,
+            "date": meta.date, "updated": meta.updated, "summary": meta.summary or
+            doc.rendered.summary, "tags": [{"name": t, "url": self._tag_url(slugify(t))}
+                                           for t in meta.tags],
+            "reading_time": doc.reading_time, "is_notebook": doc.is_notebook,
+            "featured": meta.featured, "draft": meta.draft, "toc": list(doc.rendered.toc)
+            if meta.toc else [], "has_math": doc.rendered.has_math,
+            "has_plotly": doc.rendered.has_plotly, "scripts": list(doc.rendered.scripts),
+            "image": self._image(doc),
+            "demo_url": meta.demo if is_safe_url(meta.demo) else "",
+            "repo_url": repo_url(meta.repo) if meta.repo and doc.source.format == "markdown"
+            else "", "colab_url": "", "github_url": "", "download_url": "",
+            "extra": dict(meta.extra),
+        }
+        if doc.is_notebook:
+            ctx["download_url"] = self.url(doc.url + PurePosixPath(doc.source.rel_path).name)
+            links = self._notebook_links(doc)
+            if links and meta.badges:
+                ctx["colab_url"], ctx["github_url"] = links["colab"], links["github"]
+        return ctx
+
+    def _notebook_links(self, doc: Document) -> dict[str, str] | None:
+        meta, gh = doc.meta, self.config.github
+        if meta.repo:
+            owner, _, name = meta.repo.partition("/")
+            return notebook_links(owner, name, meta.branch or "main",
+                                  meta.path or doc.source.rel_path)
+        if not gh.configured:
+            return None
+        return notebook_links(gh.owner, gh.repo, meta.branch or gh.branch,
+                              meta.path or self.config.repo_prefix + doc.source.rel_path)
+
+    def _image(self, doc: Document) -> str:
+        image = doc.meta.image
+        if image:
+            if re.match(r"^https?://", image):
+                return image
+            if not is_safe_url(image):
+                return ""
+            target = relative_target(doc.source.rel_path, image)
+            if target and target in self.targets:
+                return self.url(self.targets[target])
+            root_rel = image.lstrip("/")
+            if root_rel in self.targets:
+                return self.url(self.targets[root_rel])
+            self.diagnostics.append(Diagnostic(f"image '{image}' not found", doc.source.rel_path))
+            return ""
+        if doc.rendered.thumbnail:
+            return self.url(doc.url + doc.rendered.thumbnail)
+        return ""
+
+    # -- pages --------------------------------------------------------------------------------
+    def page(self, template: str, path: str, *, content: Callable[[], str] | None = None,
+             content_key: object = None, **context: Any) -> Output:
+        """Render one page, or keep last build's file when nothing it shows has changed.
+
+        `content` (the document body) is produced only when the page is rendered; its key is
+        `content_key`, which must change whenever it would."""
+        key = page_key(self.base_key, template, path, content_key, self._keyable(context))
+        if self.previous is not None:
+            kept = self.previous.keep(path, key)
+            if kept is not None:
+                return kept
+        if content is not None:
+            context["content"] = Markup(content())
+        try:
+            html = self.env.get_template(template).render(page_path=path, **context)
+        except jinja2.TemplateError as exc:
+            raise _template_error(exc, template) from None
+        data = html.encode("utf-8")
+        # the sha1 names the page for the checks' memo and for the next build's records
+        return Output(path, data=data, key=key, digest=hashlib.sha1(data).hexdigest())
+
+    def _keyable(self, value: Any) -> Any:
+        """`value` with each document view replaced by its digest (views recur on many pages)."""
+        if isinstance(value, dict):
+            digest = self._view_keys.get(id(value))
+            return digest or {k: self._keyable(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [self._keyable(v) for v in value]
+        return value
+
+    def asset(self, doc: Document, asset: Asset) -> Output:
+        """A file a document brings (a notebook figure); kept from the last build when its
+        content-addressed blob is the same."""
+        path = doc.url + asset.path
+        digest = blob_digest(asset.src) if asset.src is not None else None
+        if self.previous is None or digest is None:
+            return Output(path, data=asset.data, src=asset.src)
+        key = "blob:" + digest
+        return self.previous.keep(path, key) or Output(path, src=asset.src, key=key)
+
+    def render(self) -> list[Output]:
+        site, outputs = self.site, []
+        views = {doc.url: self.doc_context(doc) for doc in site.documents}
+        self._view_keys = {id(view): "view:" + page_key(view) for view in views.values()}
+        for doc in site.documents:
+            view = views[doc.url]
+            older, newer = site.neighbours.get(doc.url, (None, None))
+            template = routes.DOCUMENT_TEMPLATES[doc.kind]
+            body_key = [doc.rendered.digest(), self.link_report(doc)]
+            outputs.append(self.page(
+                template, doc.url + "index.html", doc=view,
+                content=lambda doc=doc: self.resolve_links(doc, doc.rendered.body()),
+                content_key=body_key,
+                older=views[older.url] if older else None,
+                newer=views[newer.url] if newer else None))
+            outputs += [self.asset(doc, asset) for asset in doc.rendered.assets]
+        posts = [views[d.url] for d in site.posts]
+        projects = [views[d.url] for d in site.projects]
+        featured = [p for p in projects if p["featured"]] or projects[:3]
+        outputs.append(self._route(routes.HOME, featured=featured[:6], posts=posts[:5],
+                                   projects=projects))
+        outputs += self._paginated(posts)
+        outputs.append(self._route(routes.GALLERY, projects=projects))
+        tags = [{"name": name, "slug": slug, "url": self._tag_url(slug), "count": len(docs)}
+                for name, slug, docs in site.tags]
+        outputs.append(self._route(routes.TAGS, tags=tags))
+        for name, slug, docs in site.tags:
+            outputs.append(self._route(routes.TAG, {"slug": slug}, tag=name,
+                                       items=[views[d.url] for d in docs]))
+        outputs.append(self._route(routes.NOT_FOUND))
+        outputs.append(Output(routes.FEED.path, data=atom_feed(site, self.resolve_links)))
+        outputs.append(Output(routes.SITEMAP.path, data=sitemap(site)))
+        robots = "User-agent: *\nAllow: /\n\nSitemap: " \
+            f"{self.absolute_url(routes.SITEMAP.path)}\n"
+        outputs.append(Output(routes.ROBOTS.path, data=robots.encode()))
+        outputs.append(Output(routes.NOJEKYLL.path, data=b""))
+        if self.config.cname:
+            outputs.append(Output(routes.CNAME.path, data=(self.config.cname + "\n").encode()))
+        outputs.append(Output(routes.PYGMENTS_CSS.path, data=code_css(
+            self.config.pygments_style, self.config.pygments_dark_style)))
+        outputs += [Output(path, src=src) for path, src in self.static.items()]
+        outputs += [Output(asset_url_path(rel), src=self.config.root / rel)
+                    for rel in self.asset_paths]
+        return outputs
+
+    def _tag_url(self, slug: str) -> str:
+        return self.url(routes.page_url(routes.TAG, slug=slug))
+
+    def _route(self, route: routes.Route, values: dict[str, object] | None = None,
+               **context: Any) -> Output:
+        """One of the site's own pages (routes.py), rendered from its template."""
+        return self.page(route.template, routes.output_path(route, **(values or {})), **context)
+
+    def _paginated(self, posts: list[dict[str, Any]]) -> list[Output]:
+        per = self.config.posts_per_page
+        total = max(1, math.ceil(len(posts) / per))
+
+        def route(number: int) -> routes.Route:
+            return routes.BLOG if number == 1 else routes.BLOG_PAGE
+
+        out = []
+        for number in range(1, total + 1):
+            prev_url = self.url(routes.page_url(route(number - 1), number=number - 1)) \
+                if number > 1 else None
+            next_url = self.url(routes.page_url(route(number + 1), number=number + 1)) \
+                if number < total else None
+            pager = {"number": number, "total": total, "prev_url": prev_url,
+                     "next_url": next_url}
+            out.append(self._route(route(number), {"number": number},
+                                   posts=posts[(number - 1) * per:number * per], pager=pager))
+        return out
+
+
+def _format_date(value: dt.date | None, fmt: str = "long") -> str:
+    """Locale-independent dates, so builds are byte-identical under any LC_ALL."""
+    if value is None:
+        return ""
+    if fmt == "iso":
+        return value.isoformat()
+    months = ("January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December")
+    if fmt == "short":
+        return f"{months[value.month - 1][:3]} {value.day}, {value.year}"
+    return f"{months[value.month - 1]} {value.day}, {value.year}"
+
+
+def _template_error(exc: jinja2.TemplateError, template: str) -> TemplateError:
+    """Name the template file and line: Jinja rewrites traceback frames to template lines."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return TemplateError(f"template syntax error: {exc.message}",
+                             _short(exc.filename or exc.name or template), exc.lineno)
+    filename, line = template, None
+    tb = sys.exc_info()[2] or exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_code.co_filename
+        if name.endswith((".html", ".xml", ".j2")):
+            filename, line = name, tb.tb_lineno
+        tb = tb.tb_next
+    return TemplateError(f"template error: {exc}", _short(filename), line)
+
+
+def _short(path: str) -> str:
+    parts = Path(path).parts
+    if "themes" in parts:
+        return "/".join(parts[len(parts) - 1 - parts[::-1].index("themes"):])
+    return Path(path).name
+
+
+def render_site(site: Site, env: jinja2.Environment, asset_paths: list[str],
+                static: dict[str, Path], keys: BuildKeys,
+                previous: PreviousOutputs | None = None) -> tuple[list[Output], list[Diagnostic]]:
+    """Every file of the site, from the assembled site and the theme's environment."""
+    renderer = Renderer(site, env, asset_paths, static, keys, previous)
+    outputs = renderer.render()
+    return outputs, renderer.diagnostics

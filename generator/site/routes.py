@@ -1,0 +1,75 @@
+"""The site's own pages and files: one table that the renderer, the sitemap and the check for
+reserved URLs all read, so a new page type is added in one place.
+
+A document's URL comes from its kind (`assemble.document_url`); everything else the site
+publishes is listed here. Paths are relative to the base path, POSIX, without a leading `/`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# The template of a document's page, and the folder its page is published under, by its kind
+# (a plain page takes its path below content/).
+DOCUMENT_TEMPLATES = {"post": "post.html", "project": "project.html", "page": "page.html"}
+DOCUMENT_DIRS = {"post": "blog", "project": "projects"}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One page or file the site makes itself."""
+
+    name: str  # how the renderer refers to it
+    path: str  # the output file
+    template: str = ""  # the Jinja template, for pages
+    in_sitemap: bool = False
+
+
+HOME = Route("home", "index.html", "home.html", in_sitemap=True)
+BLOG = Route("blog", "blog/index.html", "list.html", in_sitemap=True)
+BLOG_PAGE = Route("blog-page", "blog/page/{number}/index.html", "list.html")
+GALLERY = Route("gallery", "projects/index.html", "gallery.html", in_sitemap=True)
+TAGS = Route("tags", "tags/index.html", "tags.html", in_sitemap=True)
+TAG = Route("tag", "tags/{slug}/index.html", "tag.html", in_sitemap=True)
+NOT_FOUND = Route("404", "404.html", "404.html")
+FEED = Route("feed", "feed.xml")
+SITEMAP = Route("sitemap", "sitemap.xml")
+ROBOTS = Route("robots", "robots.txt")
+NOJEKYLL = Route("nojekyll", ".nojekyll")
+CNAME = Route("cname", "CNAME")
+PYGMENTS_CSS = Route("pygments-css", "assets/pygments.css")
+
+ROUTES: tuple[Route, ...] = (HOME, BLOG, BLOG_PAGE, GALLERY, TAGS, TAG, NOT_FOUND, FEED, SITEMAP,
+                             ROBOTS, NOJEKYLL, CNAME, PYGMENTS_CSS)
+ASSETS_DIR = "assets"  # the theme's static files (and the Pygments CSS) are published here
+
+# Templates that render a whole page (compiled early, while documents convert).
+PAGE_TEMPLATES: tuple[str, ...] = tuple(dict.fromkeys(
+    [*DOCUMENT_TEMPLATES.values(), *(r.template for r in ROUTES if r.template)]))
+
+# First URL segments a plain page (content/NAME.md) may not take.
+RESERVED: frozenset[str] = frozenset(
+    {r.path.split("/", 1)[0] for r in ROUTES} | {ASSETS_DIR, *DOCUMENT_DIRS.values()})
+
+
+def page_url(route: Route, **values: object) -> str:
+    """The URL path of a page route (its folder, with a trailing slash; "" for the home)."""
+    path = route.path.format(**values)
+    return path[:-len("index.html")] if path.endswith("index.html") else path
+
+
+def output_path(route: Route, **values: object) -> str:
+    return route.path.format(**values)
+
+
+def sitemap_urls(tag_slugs: list[str]) -> list[str]:
+    """The site's own pages that belong in the sitemap (documents are added by the caller)."""
+    urls: list[str] = []
+    for route in ROUTES:
+        if not route.in_sitemap:
+            continue
+        if "{slug}" in route.path:
+            urls += [page_url(route, slug=slug) for slug in tag_slugs]
+        else:
+            urls.append(page_url(route))
+    return urls

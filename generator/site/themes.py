@@ -1,0 +1,125 @@
+"""Find themes and build the Jinja2 environment: the site's theme over the packaged default.
+
+A site overrides any template by placing a file of the same name in `themes/NAME/templates/`,
+or extends the default with `{% extends "!default/base.html" %}`. Static files and nbconvert
+templates follow the same precedence.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..model.errors import ConfigError
+from .routes import ASSETS_DIR, PAGE_TEMPLATES
+
+if TYPE_CHECKING:
+    import jinja2
+
+
+def default_theme_dir() -> Path:
+    """The packaged default theme (in the wheel), or the repository's when installed editable."""
+    package = Path(__file__).resolve().parent.parent
+    packaged = package / "themes" / "default"
+    if (packaged / "templates").is_dir():
+        return packaged
+    return package.parent / "themes" / "default"
+
+
+def theme_dirs(root: Path, name: str) -> list[Path]:
+    """The theme folders to search, most specific first."""
+    default = default_theme_dir()
+    dirs: list[Path] = []
+    site_theme = root / "themes" / name
+    if site_theme.is_dir() and site_theme.resolve() != default.resolve():
+        dirs.append(site_theme)
+    elif name != "default":
+        raise ConfigError(f"theme '{name}' not found (looked for themes/{name}/)",
+                          "portfolio.yml", hint="use theme: default, or create the folder")
+    dirs.append(default)
+    return dirs
+
+
+def nbconvert_dirs(dirs: list[Path]) -> tuple[str, ...]:
+    return tuple(str(d / "nbconvert") for d in dirs if (d / "nbconvert").is_dir())
+
+
+def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
+    """A strict, autoescaping environment; filters are added by the renderer.
+
+    With `cache_dir`, compiled templates are kept on disk: compiling the theme costs more than
+    rendering a small site's pages.
+    """
+    import jinja2
+
+    loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in dirs
+               if (d / "templates").is_dir()]
+    default = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))
+    loader = jinja2.ChoiceLoader([*loaders, jinja2.PrefixLoader({"!default": default},
+                                                                 delimiter="/")])
+    env = jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml", "j2"], default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(cache_dir),
+        auto_reload=False,  # one environment per build: no stat of the template per page
+    )
+    # The renderer replaces these; they exist now so templates can be compiled early (warm).
+    env.filters.update({name: _not_ready for name in FILTERS})
+    return env
+
+
+FILTERS = ("url", "absolute_url", "date")
+
+
+def _not_ready(*_args: object, **_kwargs: object) -> str:
+    raise RuntimeError("a template filter was used before the renderer set it up")
+
+
+def warm(env: jinja2.Environment) -> None:
+    """Compile the page templates ahead of rendering (while workers convert documents).
+
+    Errors are left for the render, which reports them with the template's file and line."""
+    try:  # the pages' templates and everything they extend, include or import
+        names = [n for n in env.list_templates()
+                 if n.endswith((".html", ".xml", ".j2")) and not n.startswith("!")]
+    except Exception:  # noqa: BLE001
+        names = list(PAGE_TEMPLATES)
+    for name in names:
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - reported properly when the page is rendered
+            pass
+
+
+def _bytecode_cache(cache_dir: Path | None):
+    if cache_dir is None:
+        return None
+    import jinja2
+
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(cache_dir))
+
+
+def static_files(dirs: list[Path]) -> dict[str, Path]:
+    """Merged map of `assets/...` output paths to files; the first theme wins."""
+    merged: dict[str, Path] = {}
+    for theme in reversed(dirs):
+        static = theme / "static"
+        if not static.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(static):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.startswith("."):
+                    continue
+                full = Path(dirpath) / name
+                merged[f"{ASSETS_DIR}/{full.relative_to(static).as_posix()}"] = full
+    return dict(sorted(merged.items()))

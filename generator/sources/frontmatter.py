@@ -1,0 +1,228 @@
+"""Split and validate front matter: Markdown `---` blocks and every notebook convention.
+
+Notebook front matter is gathered from all the places the field uses, merged key by key in this
+order of precedence (first wins):
+
+1. a first raw cell holding `---` YAML (Quarto);
+2. a first Markdown cell that is only `---` YAML (MyST / Jupyter Book);
+3. `metadata.portfolio` (ours);
+4. a fastpages / nbdev first Markdown cell (`# Title`, `> summary`, `- key: value`);
+5. `metadata.nikola` (Nikola);
+6. the first `#` heading, for the title only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from ..model.documents import Meta
+from ..model.errors import SourceError
+from ..util.yamllines import YamlProblem, load_with_lines
+
+_KNOWN = {f.name for f in fields(Meta)} - {"extra"}
+_ALIASES = {"categories": "tags", "description": "summary", "keywords": "tags",
+            "hide": "draft", "modified": "updated", "lastmod": "updated"}
+_BOOL_KEYS = {"draft", "featured", "badges", "toc", "safe", "execute", "allow_errors"}
+_STR_KEYS = {"title", "summary", "slug", "image", "repo", "branch", "path", "demo"}
+_DATE_KEYS = {"date", "updated"}
+# keys that other tools write and that mean nothing to us: accepted silently
+_FOREIGN = {"layout", "comments", "search_exclude", "sticky_rank", "author", "authors",
+            "jupyter", "format", "toc-title", "subtitle", "permalink", "nb_path",
+            "hide_binder_badge", "hide_colab_badge", "hide_github_badge", "hide_deepnote_badge",
+            "use_math", "type",
+            "link", "status", "sidebar", "bibliography", "execute_options", "kernelspec",
+            "jupytext", "aliases", "weight", "lang", "license", "thumbnail", "cover"}
+_DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+@dataclass
+class RawMeta:
+    """Front matter before validation: the values, their lines, and where the body starts."""
+
+    data: dict[str, Any]
+    lines: dict[tuple[str, ...], int]
+    body: str = ""
+    body_line: int = 1  # 1-based line in the file where the body starts
+
+
+def split_markdown(text: str, path: str) -> RawMeta:
+    """Split a Markdown file into its YAML front matter and body."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not text.startswith("---\n") and text.rstrip("\n") != "---":
+        return RawMeta({}, {}, text, 1)
+    end = re.search(r"^(---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if end is None:
+        raise SourceError("front matter starts with '---' but is never closed", path, 1,
+                          hint="add a line with '---' after the front matter")
+    block = text[4:4 + end.start()]
+    body = text[4 + end.end():].lstrip("\n") if end else ""
+    body_line = text[:len(text) - len(body)].count("\n") + 1
+    data, lines = parse_yaml_block(block, path, line_offset=1)
+    return RawMeta(data, lines, body, body_line)
+
+
+def parse_yaml_block(block: str, path: str, line_offset: int = 0) -> tuple[dict, dict]:
+    """Parse a front-matter YAML block; errors carry file lines (`line_offset` lines above it)."""
+    try:
+        data, lines = load_with_lines(block)
+    except YamlProblem as exc:
+        line = exc.line + line_offset if exc.line is not None else line_offset + 1
+        raise SourceError(f"invalid front matter: {exc.message}", path, line, exc.col,
+                          exc.hint) from None
+    if data is None:
+        return {}, {}
+    if not isinstance(data, dict):
+        raise SourceError(f"front matter must be key: value lines, not {_kind(data)}", path,
+                          line_offset + 1, hint="write e.g. 'title: My post'")
+    return data, {k: v + line_offset for k, v in lines.items()}
+
+
+def _kind(value: Any) -> str:
+    names = {list: "a list", str: "a single value", int: "a number"}
+    return names.get(type(value), type(value).__name__)
+
+
+def date_from_filename(stem: str) -> tuple[dt.date | None, str]:
+    """`2024-05-01-my-post` -> (date(2024, 5, 1), 'my-post') (the Jekyll convention)."""
+    match = _DATE_PREFIX.match(stem)
+    if not match:
+        return None, stem
+    try:
+        return dt.date(int(match[1]), int(match[2]), int(match[3])), match[4]
+    except ValueError:
+        return None, stem
+
+
+def first_heading(markdown: str) -> str:
+    """The text of the first `# Heading` outside fenced code, or ''."""
+    in_fence = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        elif not in_fence:
+            match = _H1.match(line.strip())
+            if match:
+                return match[1].strip().strip('"')
+    return ""
+
+
+def validate(raw: RawMeta, path: str, *, title_fallback: str = "",
+             date_fallback: dt.date | None = None, need_date: bool = False,
+             warnings: list[tuple[str, int | None]] | None = None) -> Meta:
+    """Turn raw front matter into `Meta`; every type problem names the key and line."""
+    values: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
+    for key, value in raw.data.items():
+        key = str(key)
+        name = _ALIASES.get(key, key)
+        line = raw.lines.get((key,))
+        if name not in _KNOWN:
+            extra[key] = value
+            if key not in _FOREIGN and warnings is not None:
+                close = difflib.get_close_matches(key, sorted(_KNOWN | set(_ALIASES)), n=1)
+                if close:
+                    warnings.append((f"unknown front-matter key '{key}' (did you mean "
+                                     f"'{close[0]}'?)", line))
+            continue
+        if name in values:  # e.g. both `tags` and `categories`: merge lists, else keep first
+            if name == "tags":
+                values[name] = (*values[name], *_tags(value, path, line))
+            continue
+        values[name] = _coerce(name, value, path, line)
+    if not values.get("title"):
+        if title_fallback:
+            values["title"] = title_fallback
+        elif "title" in values:
+            raise SourceError("'title' is empty", path, raw.lines.get(("title",)))
+        else:
+            raise SourceError("missing 'title'", path, 1,
+                              hint="add 'title: ...' to the front matter, or start with a "
+                                   "'# Heading'")
+    if values.get("date") is None and date_fallback is not None:
+        values["date"] = date_fallback
+    if need_date and values.get("date") is None:
+        raise SourceError("missing 'date'", path, 1,
+                          hint="add 'date: YYYY-MM-DD' to the front matter, or name the file "
+                               "YYYY-MM-DD-title.md")
+    values["extra"] = tuple(sorted(extra.items()))
+    return Meta(**values)
+
+
+def _coerce(name: str, value: Any, path: str, line: int | None) -> Any:
+    if name in _DATE_KEYS:
+        return _date(name, value, path, line)
+    if name == "tags":
+        return _tags(value, path, line)
+    if name in _BOOL_KEYS:
+        if isinstance(value, bool):
+            return value
+        if name == "draft" and value is None:
+            return False
+        raise SourceError(f"'{name}' must be true or false, not {value!r}", path, line)
+    if name == "order":
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        raise SourceError(f"'order' must be a whole number, not {value!r}", path, line)
+    if name in _STR_KEYS:
+        if value is None:
+            return ""
+        if isinstance(value, str):
+            return value.strip()
+        hint = f"write it in quotes: {name}: \"{value}\"" if not isinstance(value, (list, dict)) \
+            else None
+        if isinstance(value, bool):
+            hint = ("YAML reads words such as yes/no/on/off/true/false as true or false; "
+                    f"write it in quotes: {name}: \"...\"")
+        raise SourceError(f"'{name}' must be text, not {_kind(value)} ({value!r})", path, line,
+                          hint=hint)
+    return value
+
+
+def _date(name: str, value: Any, path: str, line: int | None) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        text = value.strip()
+        for candidate in (text[:10], text):
+            try:
+                return dt.date.fromisoformat(candidate)
+            except ValueError:
+                pass
+        for fmt in ("%Y/%m/%d", "%d %B %Y", "%B %d, %Y", "%b %d, %Y"):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                pass
+    raise SourceError(f"'{name}' is not a date: {value!r}", path, line,
+                      hint="write dates as YYYY-MM-DD, e.g. 2024-05-01")
+
+
+def _tags(value: Any, path: str, line: int | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = [t.strip() for t in value.split(",")]
+    elif isinstance(value, list):
+        items = []
+        for item in value:
+            if isinstance(item, (dict, list)) or item is None:
+                raise SourceError(f"tags must be a list of words, not {item!r}", path, line)
+            items.append(str(item).strip())
+    else:
+        raise SourceError(f"'tags' must be a list such as [python, ml], not {value!r}", path, line)
+    seen: dict[str, None] = {}
+    for item in items:
+        if item:
+            seen.setdefault(item, None)
+    return tuple(seen)
