@@ -171,7 +171,7 @@ _DOLLARS = re.compile(r"^\s*\$\$(.*)\$\$\s*$|^\s*\$(.*)\$\s*$", re.DOTALL)
 
 def latex_for_mathjax(text: Any) -> str:
     """`$x$` / `$$x$$` from `text/latex` outputs in the `\\(...\\)` / `\\[...\\]` delimiters
-    that the theme's MathJax looks for; `\\begin{...}` environments pass as they are."""
+    that the theme's KaTeX auto-render looks for; `\\begin{...}` environments pass as they are."""
     if isinstance(text, list):
         text = "".join(str(t) for t in text)
     text = str(text)
