@@ -185,8 +185,8 @@ def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: 
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if dry_run:
-        for path in result.paths:
-            click.echo(path)
+        for published in result.paths:
+            click.echo(published)
         click.echo(f"Would publish {result.files} files ({result.bytes / 1e6:.1f} MB) to "
                    f"{branch}.")
     elif not result.changed:

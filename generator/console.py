@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -12,13 +13,16 @@ from .model.documents import Source
 from .model.errors import Diagnostic
 from .model.report import BuildReport
 
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar  # click exports the class only from here
+
 MAX_WARNINGS = 30  # a corpus-wide problem should not scroll the summary off the screen
 
 
 class ConsoleReporter:
     """Shows progress for builds with more than a handful of documents to render."""
 
-    def __init__(self, quiet: bool = False, stream=None) -> None:
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
         self.quiet = quiet
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty() and not os.environ.get("CI")
@@ -27,7 +31,7 @@ class ConsoleReporter:
         self.rendered = 0
         self.cached = 0
         self.diagnostics: list[Diagnostic] = []
-        self._bar = None
+        self._bar: ProgressBar[int] | None = None
 
     def start(self, total: int) -> None:
         self.total = total

@@ -325,7 +325,9 @@ def _source_state(repo: Path) -> tuple[str, list[str]]:
 def _check_version(repo: Path, parent: str, version: str) -> None:
     """D1: refuse to overwrite a deploy made by a newer portfolio (its output may differ)."""
     last = re.search(r"with portfolio (\S+)", _git(repo, "log", "-1", "--format=%B", parent).stdout)
-    ours, theirs = _version_key(version), _version_key(last.group(1)) if last else None
+    if last is None:
+        return  # no deploy by portfolio yet
+    ours, theirs = _version_key(version), _version_key(last.group(1))
     if ours and theirs and theirs > ours:
         raise DeployError(f"the last deploy used portfolio {last.group(1)}, newer than this "
                           f"{version}", path=repo,

@@ -135,9 +135,9 @@ def init_site(folder: Path, *, force: bool = False, today: dt.date | None = None
     try:
         from .workflow import WORKFLOW_PATH, write_workflow
     except ImportError:  # the deploy feature is optional at this layer
-        write_workflow, planned = None, sorted(files)
+        with_workflow, planned = False, sorted(files)
     else:
-        planned = sorted([*files, WORKFLOW_PATH.as_posix()])
+        with_workflow, planned = True, sorted([*files, WORKFLOW_PATH.as_posix()])
     existing = [rel for rel in planned if (folder / rel).exists() or (folder / rel).is_symlink()]
     if existing and not force:
         create = [rel for rel in planned if rel not in existing]
@@ -161,7 +161,7 @@ def init_site(folder: Path, *, force: bool = False, today: dt.date | None = None
             data = src.read_bytes().replace(b"date: 2026-01-01", f"date: {today}".encode())
             target.write_bytes(data)
         result.created.append(rel)
-    if write_workflow is not None:
+    if with_workflow:
         from .workflow import default_install
 
         install, note = default_install(folder)

@@ -21,6 +21,8 @@ import traceback
 from collections.abc import Callable
 from http.server import ThreadingHTTPServer
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from ..model.errors import BuildFailed, PortfolioError, format_error
 from .livereload import Watcher, worth_naming
@@ -192,12 +194,15 @@ def _warm_notebooks(root: Path) -> None:
             import nbconvert.exporters  # noqa: F401
 
 
-def _stop_on_sigterm() -> object | None:
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+
+
+def _stop_on_sigterm() -> _Handler:
     """Make SIGTERM stop the server like Ctrl-C, so the temporary build folder is removed."""
     if threading.current_thread() is not threading.main_thread():
         return None
 
-    def handler(_signum: int, _frame: object) -> None:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     return signal.signal(signal.SIGTERM, handler)

@@ -186,6 +186,7 @@ class _Checker:
             self.error(keys, f"'{where}' must be {_TYPE_NAMES[dict]}")
             return {}
         out: dict[str, Any] = {}
+        hint: str | None
         for key, value in data.items():
             name = str(key)
             if name not in schema:

@@ -49,8 +49,8 @@ class PortfolioError(Exception):
         return f"{loc}: {self.message}" if loc else self.message
 
 
-def _rebuild(cls: type, message: str, path: str | None, line: int | None, col: int | None,
-             hint: str | None) -> PortfolioError:
+def _rebuild(cls: type[PortfolioError], message: str, path: str | None, line: int | None,
+             col: int | None, hint: str | None) -> PortfolioError:
     error = PortfolioError.__new__(cls)
     PortfolioError.__init__(error, message, path, line, col, hint)
     return error

@@ -133,7 +133,7 @@ def write_tree(staging: Path, outputs: Iterable[Output], allowed: tuple[Path, ..
             _check_src(rel, output.src, allowed)
         try:
             if rel in inodes:
-                if output.kept and same_file(output.src, inodes[rel]):
+                if output.kept and output.src is not None and same_file(output.src, inodes[rel]):
                     continue  # the spare holds this very page already
                 (staging / rel).unlink()  # never write into it: it may be a live page's inode
             if output.kept:

@@ -40,7 +40,7 @@ _BY_NAME = {r.name: r for r in READERS}
 
 def reader_for(name: str) -> Callable[..., Any]:
     module, _, function = _BY_NAME[name].function.partition(":")
-    return getattr(import_module(module), function)  # type: ignore[no-any-return]
+    return getattr(import_module(module), function)
 
 
 def read_source(config: Config, source: Source, data: bytes,

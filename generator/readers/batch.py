@@ -162,10 +162,11 @@ class _Conversions:
         import multiprocessing
 
         context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        self.pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context,
-            initializer=_warm_up if notebooks else None,
-            initargs=(self.template_dirs,) if notebooks else ())
+        if notebooks:
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                            initializer=_warm_up, initargs=(self.template_dirs,))
+        else:
+            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
         jobs = (self._job(m) for m in self.ordered)
         self.futures = self.pool.map(_safe_read, jobs, chunksize=1 if notebooks else 4)
 

@@ -73,7 +73,8 @@ def plan_cell(cell: dict[str, Any]) -> tuple[CellPlan, str]:
     if len(kept) != len(source.split("\n")):
         new_source = new_source.lstrip("\n")
     _apply_tags(plan, tags)
-    jupyter = meta.get("jupyter") if isinstance(meta.get("jupyter"), dict) else {}
+    jupyter_meta = meta.get("jupyter")
+    jupyter: dict[str, Any] = jupyter_meta if isinstance(jupyter_meta, dict) else {}
     if jupyter.get("source_hidden"):
         plan.fold_input = plan.fold_input or "closed"
     if jupyter.get("outputs_hidden"):

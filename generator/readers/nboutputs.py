@@ -14,6 +14,7 @@ import binascii
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -135,7 +136,7 @@ def scan(nb: Any) -> Needs:
     models, flavour = widget_models(nb.metadata)
     for c, cell in enumerate(nb.cells):
         if cell.get("cell_type") == "markdown" and "base64," in cell.get("source", ""):
-            cell["source"] = _DATA_URI.sub(lambda m, c=c: _uri_to_file(m, f"inline_{c}", needs),
+            cell["source"] = _DATA_URI.sub(partial(_uri_to_file, stem=f"inline_{c}", needs=needs),
                                            cell["source"])
         for o, out in enumerate(cell.get("outputs", []) or []):
             data = out.get("data")
@@ -159,7 +160,7 @@ def scan(nb: Any) -> Needs:
             elif mime == "text/latex":
                 needs.has_math = True
             elif mime == "text/html" and isinstance(data[mime], str) and "base64," in data[mime]:
-                data[mime] = _DATA_URI.sub(lambda m, n=name: _uri_to_file(m, n, needs),
+                data[mime] = _DATA_URI.sub(partial(_uri_to_file, stem=name, needs=needs),
                                            data[mime])
     if "vega6" in needs.scripts:
         needs.scripts.discard("vega5")  # one Vega per page; Vega-Lite 6 also reads v5 specs

@@ -58,6 +58,7 @@ def _exporter(template_dirs: tuple[str, ...]):
     """One exporter per process and theme: building it costs more than converting a notebook."""
     from nbconvert.exporters import HTMLExporter, TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
+    from nbformat import NotebookNode
     from traitlets.config import Config as TraitletsConfig
 
     class PortfolioExporter(HTMLExporter):
@@ -66,7 +67,10 @@ def _exporter(template_dirs: tuple[str, ...]):
         Our template writes `alt` and `tabindex` itself; re-parsing cost a quarter of the time.
         """
 
-        def from_notebook_node(self, nb, resources=None, **kw):  # type: ignore[override]
+        # str, like HTMLExporter's own override, which nbconvert marks `ignore[override]` too
+        def from_notebook_node(  # type: ignore[override]
+                self, nb: NotebookNode, resources: dict[str, Any] | None = None,
+                **kw: Any) -> tuple[str, dict[str, Any]]:
             self.register_filter("highlight_code",
                                  Highlight2HTML(pygments_lexer=kernel_lexer(nb), parent=self))
             resources = self._init_resources(resources)

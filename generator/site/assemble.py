@@ -7,6 +7,7 @@ pages, tags and previous/next links right after any edit.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,14 @@ from .routes import DOCUMENT_DIRS, RESERVED
 if TYPE_CHECKING:
     from ..model.config import Config
 
+
+
+@dataclass
+class _TagGroup:
+    """One tag while grouping: its name as first written, and its documents in order."""
+
+    name: str
+    docs: list[Document] = field(default_factory=list)
 
 
 def document_slug(source: Source, meta: Meta) -> str:
@@ -103,14 +112,12 @@ def assemble(config: Config, documents: list[Document], *, today: dt.date, draft
                       key=lambda d: (not d.meta.featured, d.meta.order,
                                      -(d.date or dt.date.min).toordinal(), d.title.lower()))
     pages = sorted((d for d in visible if d.kind == "page"), key=lambda d: d.url)
-    by_tag: dict[str, dict[str, object]] = {}
+    by_tag: dict[str, _TagGroup] = {}
     for doc in [*posts, *projects]:
         for tag in doc.meta.tags:
             slug = slugify(tag)
-            entry = by_tag.setdefault(slug, {"name": tag, "docs": []})
-            entry["docs"].append(doc)  # type: ignore[union-attr]
-    tags = tuple((str(e["name"]), slug, tuple(e["docs"]))  # type: ignore[arg-type]
-                 for slug, e in sorted(by_tag.items()))
+            by_tag.setdefault(slug, _TagGroup(tag)).docs.append(doc)
+    tags = tuple((group.name, slug, tuple(group.docs)) for slug, group in sorted(by_tag.items()))
     neighbours: dict[str, tuple[Document | None, Document | None]] = {}
     for index, doc in enumerate(posts):
         newer = posts[index - 1] if index > 0 else None

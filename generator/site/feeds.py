@@ -19,6 +19,11 @@ def _stamp(day: dt.date | None) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
+def _changed(doc: Document) -> dt.date | None:
+    """When a document last changed: its `updated` date, else its `date`."""
+    return doc.meta.updated or doc.date
+
+
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
     return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
@@ -42,8 +47,8 @@ def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20)
                   href=absolute_url(origin, base, FEED.path))
     entries: list[Document] = sorted(
         (d for d in (*site.posts, *site.projects) if d.date is not None),
-        key=lambda d: (d.meta.updated or d.date, d.url), reverse=True)[:limit]
-    newest = max((d.meta.updated or d.date for d in entries), default=None)
+        key=lambda d: (_changed(d), d.url), reverse=True)[:limit]
+    newest = max(filter(None, map(_changed, entries)), default=None)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest)
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = config.author.name
@@ -55,7 +60,7 @@ def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20)
         ET.SubElement(entry, f"{{{ATOM}}}link", href=url)
         ET.SubElement(entry, f"{{{ATOM}}}id").text = url
         ET.SubElement(entry, f"{{{ATOM}}}published").text = _stamp(doc.date)
-        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(doc.meta.updated or doc.date)
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(_changed(doc))
         for tag in doc.meta.tags:
             ET.SubElement(entry, f"{{{ATOM}}}category", term=tag)
         summary = doc.meta.summary or doc.rendered.summary
@@ -73,7 +78,7 @@ def sitemap(site: Site) -> bytes:
     urlset = ET.Element(f"{{{SITEMAP}}}urlset")
     paths: list[tuple[str, dt.date | None]] = [
         (url, None) for url in sitemap_urls([slug for _, slug, _ in site.tags])]
-    paths += [(d.url, d.meta.updated or d.date) for d in site.documents]
+    paths += [(d.url, _changed(d)) for d in site.documents]
     for path, day in sorted(set(paths), key=lambda p: p[0]):
         node = ET.SubElement(urlset, f"{{{SITEMAP}}}url")
         ET.SubElement(node, f"{{{SITEMAP}}}loc").text = absolute_url(config.site_origin,

@@ -12,6 +12,7 @@ import math
 import re
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -106,6 +107,10 @@ class Renderer:
             return self.url(target)
 
         return scrub_urls(PLACEHOLDER.sub(replace, html))  # S3: even in raw HTML
+
+    def body(self, doc: Document) -> str:
+        """A document's HTML as its page shows it: read (from the cache) and links resolved."""
+        return self.resolve_links(doc, doc.rendered.body())
 
     def link_report(self, doc: Document) -> list[tuple[str, str | None]]:
         """Where each of the document's links to other sources points (None: nowhere); warns
@@ -225,7 +230,7 @@ class Renderer:
             body_key = [doc.rendered.digest(), self.link_report(doc)]
             outputs.append(self.page(
                 template, doc.url + "index.html", doc=view,
-                content=lambda doc=doc: self.resolve_links(doc, doc.rendered.body()),
+                content=partial(self.body, doc),
                 content_key=body_key,
                 older=views[older.url] if older else None,
                 newer=views[newer.url] if newer else None))

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model.documents import Source
+from ..model.documents import Kind, Source
 
 ASSET_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".pdf",
                     ".mp4", ".webm", ".mp3"}
@@ -114,6 +114,7 @@ def discover(root: Path, formats: Mapping[str, str], exclude: tuple[str, ...] = 
         parts = rel.split("/")
         if suffix in formats:
             fmt = formats[suffix]
+            kind: Kind
             if parts[0] == "projects":
                 if len(parts) > 2 and parts[-1].lower() == "readme.md":
                     continue  # a project folder's README describes the folder, not a page

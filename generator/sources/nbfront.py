@@ -36,6 +36,10 @@ def load_json(data: bytes, path: str) -> dict[str, Any]:
                           hint=hint) from None
     if not isinstance(nb, dict) or "cells" not in nb and "worksheets" not in nb:
         raise SourceError("valid JSON but not a Jupyter notebook (no 'cells')", path, 1)
+    if "cells" not in nb and not (isinstance(nb["worksheets"], list)
+                                  and all(isinstance(w, dict) for w in nb["worksheets"])):
+        raise SourceError("valid JSON but not a Jupyter notebook ('worksheets' is not a list "
+                          "of worksheets)", path, 1)
     return nb
 
 
@@ -117,7 +121,8 @@ def notebook_front_matter(nb: dict[str, Any], path: str) -> tuple[RawMeta, int |
             fastpages = _fastpages(text, f"{path} (cell 1)")
             if fastpages:
                 carrier = 0
-    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
+    nb_meta = nb.get("metadata")
+    meta: dict[str, Any] = nb_meta if isinstance(nb_meta, dict) else {}
     for key in ("portfolio",):
         if isinstance(meta.get(key), dict):
             layers.append((meta[key], {}))

@@ -52,9 +52,10 @@ def _check_no_aliases(text: str) -> None:
     """
     for event in yaml.parse(text, Loader=_Loader):
         if getattr(event, "anchor", None):
-            mark = event.start_mark
+            mark = event.start_mark  # the parser always sets it; the stubs allow None
             raise YamlProblem("YAML anchors and aliases (&name, *name) are not allowed here",
-                              mark.line + 1, mark.column + 1,
+                              mark.line + 1 if mark else None,
+                              mark.column + 1 if mark else None,
                               "write the values out in full")
 
 
