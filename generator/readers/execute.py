@@ -14,19 +14,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..model.config import NotebookOptions
 from ..model.documents import Meta, Source
 from ..model.errors import SourceError
 
 
-def runner(meta: Meta, notebooks: Any, source: Source) -> Callable[[Any], Any] | None:
+def runner(meta: Meta, notebooks: NotebookOptions,
+           source: Source) -> Callable[[Any], Any] | None:
     """A function that executes a notebook node, or None when execution is off."""
-    site_wide = bool(getattr(notebooks, "execute", False))
-    wanted = meta.execute if meta.execute is not None else site_wide
+    wanted = meta.execute if meta.execute is not None else notebooks.execute
     if not wanted:
         return None
-    timeout = int(getattr(notebooks, "timeout", 600) or 600)
-    allow = meta.allow_errors if meta.allow_errors is not None else \
-        bool(getattr(notebooks, "allow_errors", False))
+    timeout = notebooks.timeout or 600
+    allow = meta.allow_errors if meta.allow_errors is not None else notebooks.allow_errors
     cwd = str(source.abs_path.parent)
     return lambda nb: execute(nb, source.rel_path, cwd=cwd, timeout=timeout, allow_errors=allow)
 
