@@ -16,31 +16,25 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Like `portfolio serve`, the test process converts notebooks itself once nbconvert is loaded
-# (reading.py); a fresh process would start a worker that imports it again for every build.
-# The CLI tests, run as subprocesses, still take the worker path.
-import nbconvert.exporters  # noqa: E402, F401
-
-MINIMAL_CONFIG = """\
-title: Test Site
-url: https://tester.github.io/repo/
-author:
-  name: Test Author
-github:
-  owner: tester
-  repo: repo
-  branch: main
-"""
+# nbconvert is not imported here: the test process converts notebooks as a fresh CLI process
+# does (in a worker pool, readers/batch.py), not as a warm `portfolio serve` would.
 
 
 def write_site(root: Path, spec: str) -> Path:
-    """Write files from a txtar-like string: `-- path --` lines start each file."""
+    """Write exactly the files of a txtar-like string: `-- path --` lines start each file.
+
+    Nothing is added: a site needs its own `-- portfolio.yml --` section, and without one the
+    build reports the missing config as it would to a user. A path may appear only once."""
     spec = textwrap.dedent(spec)
     current: str | None = None
     lines: list[str] = []
+    seen: set[str] = set()
 
     def flush() -> None:
         if current is not None:
+            if current in seen:
+                raise ValueError(f"{current} appears twice in the site spec")
+            seen.add(current)
             target = root / current
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("\n".join(lines).strip("\n") + "\n", "utf-8")
@@ -52,8 +46,6 @@ def write_site(root: Path, spec: str) -> Path:
         else:
             lines.append(line)
     flush()
-    if not (root / "portfolio.yml").exists():
-        (root / "portfolio.yml").write_text(MINIMAL_CONFIG, "utf-8")
     return root
 
 

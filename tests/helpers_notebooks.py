@@ -12,10 +12,8 @@ from nbformat import v4
 
 from generator.build import build
 
-from .conftest import MINIMAL_CONFIG
+from .helpers_reliability import CONFIG as CONFIG  # the shared tiny site's portfolio.yml
 from .helpers_reliability import make
-
-CONFIG = MINIMAL_CONFIG  # the shared tiny site's config
 
 
 def nb(*cells, metadata: dict | None = None, minor: int = 5, untitled: bool = False):
@@ -92,7 +90,7 @@ def image_b64(fmt: str = "PNG", width: int = 8, height: int = 6) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def write(root: Path, files: dict, config: str = CONFIG) -> Path:
+def write(root: Path, files: dict, config: str | None) -> Path:
     """Write a site; notebook nodes are serialised with nbformat, str/bytes written as is."""
     return make(root, {rel: body if isinstance(body, (str, bytes)) else nbformat.writes(body)
                        for rel, body in files.items()}, config)
@@ -108,9 +106,10 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text("utf-8"), "html.parser")
 
 
-def render(tmp_path: Path, book, name: str = "nb", config: str = CONFIG,
+def render(tmp_path: Path, book, config: str, name: str = "nb",
            extra: dict | None = None) -> tuple[BeautifulSoup, BeautifulSoup, Path]:
-    """Build a site holding one notebook project: (notebook body, whole page, output dir)."""
+    """Build a site of `config` (portfolio.yml's text) and one notebook project:
+    (notebook body, whole page, output dir)."""
     root = write(tmp_path / "site", {f"projects/{name}.ipynb": book, **(extra or {})}, config)
     out = build_site(root)
     page = soup(out / "projects" / name / "index.html")

@@ -11,19 +11,30 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from .conftest import MINIMAL_CONFIG
-
 REPO = Path(__file__).resolve().parent.parent
 
-CONFIG = MINIMAL_CONFIG  # the shared tiny site's config
+# The shared tiny site's portfolio.yml; tests pass it (or their own) to `make` themselves.
+CONFIG = """\
+title: Test Site
+url: https://tester.github.io/repo/
+author:
+  name: Test Author
+github:
+  owner: tester
+  repo: repo
+  branch: main
+"""
 
 GOOD_POST = "---\ntitle: Good post\ndate: 2024-01-02\ntags: [ok]\n---\n\nHello *world*.\n"
 
 
-def make(root: Path, files: dict[str, str | bytes], config: str = CONFIG) -> Path:
-    """Write a site: `files` maps site-relative paths to text or bytes."""
+def make(root: Path, files: dict[str, str | bytes], config: str | None) -> Path:
+    """Write a site: its `config` (the text of portfolio.yml, or None for no portfolio.yml)
+    and `files`, which maps site-relative paths to text or bytes. Nothing else is written."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "portfolio.yml").write_text(config, "utf-8")
+    if config is not None:
+        assert "portfolio.yml" not in files, "pass portfolio.yml as `config`"
+        (root / "portfolio.yml").write_text(config, "utf-8")
     for rel, body in files.items():
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,15 @@ from generator.build import RecordingReporter, build
 
 from .conftest import notebook
 
+# The config part of every site here (tests that change the config show their own).
+CONFIG = """
+-- portfolio.yml --
+title: Test Site
+url: https://tester.github.io/repo/
+author:
+  name: Test Author
+"""
+
 SITE = """
 -- content/posts/2024-01-01-first.md --
 ---
@@ -48,7 +57,7 @@ def add_notebook(root: Path) -> Path:
 
 
 def test_second_build_is_up_to_date_and_renders_nothing(make_site):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     add_notebook(root)
     first = RecordingReporter()
     build(root, reporter=first)
@@ -60,7 +69,7 @@ def test_second_build_is_up_to_date_and_renders_nothing(make_site):
 
 
 def test_one_edit_renders_exactly_one_document(make_site):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     add_notebook(root)
     build(root)
     post = root / "content/posts/2024-01-02-second.md"
@@ -73,7 +82,7 @@ def test_one_edit_renders_exactly_one_document(make_site):
 
 
 def test_touched_mtime_does_not_rerender(make_site):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     os.utime(root / "content/about.md", (1, 1))
     reporter = RecordingReporter()
@@ -82,7 +91,7 @@ def test_touched_mtime_does_not_rerender(make_site):
 
 
 def test_cached_build_is_byte_identical_to_cold_build(make_site, tmp_path):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     add_notebook(root)
     build(root, out_dir=tmp_path / "cold", use_cache=False)
     build(root, out_dir=tmp_path / "warm1")  # fills the cache
@@ -96,7 +105,7 @@ def test_cached_build_is_byte_identical_to_cold_build(make_site, tmp_path):
 
 
 def test_corrupt_cache_entry_is_a_miss(make_site):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     for entry in (root / ".portfolio/cache/entries").rglob("*.entry"):
         entry.write_text("{not json")
@@ -110,7 +119,7 @@ def test_corrupt_cache_entry_is_a_miss(make_site):
 
 
 def test_deleted_output_is_rebuilt_from_cache(make_site):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     import shutil
     shutil.rmtree(root / "_site")
@@ -121,7 +130,13 @@ def test_deleted_output_is_rebuilt_from_cache(make_site):
 
 
 def test_config_title_change_does_not_rerender_documents(make_site):
-    root = make_site(SITE)
+    root = make_site("""
+-- portfolio.yml --
+title: Test Site
+url: https://tester.github.io/repo/
+author:
+  name: Test Author
+""" + SITE)
     add_notebook(root)
     build(root)
     config = root / "portfolio.yml"
@@ -133,7 +148,7 @@ def test_config_title_change_does_not_rerender_documents(make_site):
 
 
 def test_stale_entries_are_pruned(make_site):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     entries = lambda: sorted((root / ".portfolio/cache/entries").rglob("*.entry"))  # noqa: E731
     assert len(entries()) == 3

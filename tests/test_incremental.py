@@ -8,12 +8,22 @@ import shutil
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 
 from generator.build import RecordingReporter, build
 
 from .conftest import notebook, write_site
 from .test_cache import SITE as CACHE_SITE
 from .test_cache import tree
+
+# The config part of every site here (tests that change the config show their own).
+CONFIG = """
+-- portfolio.yml --
+title: Test Site
+url: https://tester.github.io/repo/
+author:
+  name: Test Author
+"""
 
 SITE = CACHE_SITE + """
 -- content/posts/2024-01-03-third.md --
@@ -59,7 +69,7 @@ def add_notebook(root: Path, text: str = "1") -> Path:
 
 
 def test_one_edit_rewrites_only_pages_that_show_it(make_site, tmp_path):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     add_notebook(root)
     build(root)
     before = inodes(root / "_site")
@@ -77,7 +87,7 @@ def test_one_edit_rewrites_only_pages_that_show_it(make_site, tmp_path):
 
 
 def test_title_change_reaches_neighbours_lists_and_tags(make_site, tmp_path):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     post = root / "content/posts/2024-01-02-second.md"
     post.write_text(post.read_text().replace("title: Second", "title: Renamed second"))
@@ -90,7 +100,7 @@ def test_title_change_reaches_neighbours_lists_and_tags(make_site, tmp_path):
 
 
 def test_theme_edit_rerenders_every_page(make_site, tmp_path):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     before = inodes(root / "_site")
     write_site(root, """
@@ -107,8 +117,44 @@ def test_theme_edit_rerenders_every_page(make_site, tmp_path):
     assert tree(root / "_site") == cold_tree(root, tmp_path / "cold")
 
 
+def test_editing_an_existing_theme_template_rerenders_every_page(make_site, tmp_path):
+    """An edit to a template of the theme in use shows on every page of the next build in
+    the same process (the theme's digest was once kept for the life of the process)."""
+    root = make_site("""
+-- portfolio.yml --
+title: Test Site
+url: https://tester.github.io/repo/
+author:
+  name: Test Author
+theme: mine
+-- themes/mine/templates/base.html --
+{% extends "!default/base.html" %}
+{% block extra_head %}<meta name="x-theme" content="before-edit">{% endblock %}
+""" + SITE)
+    add_notebook(root)
+    build(root)
+    out = root / "_site"
+
+    def theme_values() -> dict[str, list[str]]:
+        return {p.relative_to(out).as_posix():
+                [m.get("content") for m in BeautifulSoup(p.read_text("utf-8"), "html.parser")
+                 .find_all("meta", attrs={"name": "x-theme"})]
+                for p in sorted(out.rglob("*.html"))}
+
+    first = theme_values()
+    assert first and all(v == ["before-edit"] for v in first.values()), first
+    template = root / "themes/mine/templates/base.html"
+    template.write_text(template.read_text().replace("before-edit", "after-edit"))
+    report = build(root)
+    assert not report.up_to_date
+    second = theme_values()
+    assert second.keys() == first.keys()
+    assert all(v == ["after-edit"] for v in second.values()), second
+    assert tree(out) == cold_tree(root, tmp_path / "cold")
+
+
 def test_hand_edited_output_page_is_rendered_again(make_site):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     about = root / "_site/about/index.html"
     good = about.read_text()
@@ -121,7 +167,7 @@ def test_hand_edited_output_page_is_rendered_again(make_site):
 
 
 def test_warnings_of_kept_pages_are_repeated(make_site):
-    root = make_site(SITE + """
+    root = make_site(CONFIG + SITE + """
 -- content/posts/2024-01-04-broken.md --
 ---
 title: Broken
@@ -143,7 +189,7 @@ A [missing](nothere.md) link and a <a href="../nowhere/">raw one</a>.
 
 
 def test_deleted_and_added_posts(make_site, tmp_path):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     add_notebook(root)
     build(root)
     (root / "content/posts/2024-01-03-third.md").unlink()
@@ -161,7 +207,7 @@ def test_deleted_and_added_posts(make_site, tmp_path):
 def test_a_tampered_spare_tree_is_repaired(make_site, tmp_path):
     """Whatever is in `.portfolio/spare` (junk, stale pages, a folder where a file goes, a
     symlink to a secret), the next build publishes exactly the site."""
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     add_notebook(root)
     build(root)
     (root / "content/about.md").write_text("# About\nOne.\n")
@@ -185,7 +231,7 @@ def test_a_tampered_spare_tree_is_repaired(make_site, tmp_path):
 
 
 def test_a_foreign_folder_at_the_spare_path_is_left_alone(make_site, tmp_path):
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     spare = root / ".portfolio/spare"
     shutil.rmtree(spare, ignore_errors=True)
@@ -204,7 +250,7 @@ def test_random_edit_sequences_equal_cold_builds(make_site, tmp_path, seed):
     import random
 
     rng = random.Random(seed)
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     add_notebook(root)
     build(root)
     posts = root / "content/posts"
@@ -240,7 +286,7 @@ def test_random_edit_sequences_equal_cold_builds(make_site, tmp_path, seed):
 def test_the_summary_says_how_much_was_kept(make_site):
     from .helpers_reliability import cli
 
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     first = cli("build", cwd=root)
     assert first.exit_code == 0, first.output
     assert "unchanged" not in first.output
@@ -255,7 +301,7 @@ def test_without_renameat2_each_build_stages_afresh(make_site, tmp_path, monkeyp
     """Elsewhere than Linux there is no spare tree; rebuilds still keep pages and equal cold
     builds."""
     monkeypatch.setattr("sys.platform", "darwin")
-    root = make_site(SITE)
+    root = make_site(CONFIG + SITE)
     build(root)
     (root / "content/about.md").write_text("# About\nElsewhere.\n")
     build(root)

@@ -6,13 +6,13 @@ import pytest
 
 from generator.readers.directives import plan_cell
 
-from .helpers_notebooks import code, code_texts, md, nb, render, stream
+from .helpers_notebooks import CONFIG, code, code_texts, md, nb, render, stream
 
 OUT = "OUTPUT-MARKER"
 
 
 def _cell_html(tmp_path, cell):
-    body, _, _ = render(tmp_path, nb(md("# T"), md("intro"), cell))
+    body, _, _ = render(tmp_path, nb(md("# T"), md("intro"), cell), CONFIG)
     return body
 
 

@@ -19,7 +19,7 @@ def _text(out) -> str:
 
 def test_not_executed_by_default(tmp_path):
     book = nb(code("print(6 * 7)", stream("SAVED-OUTPUT")))
-    text = _text(build_site(write(tmp_path / "s", {"projects/nb.ipynb": book})))
+    text = _text(build_site(write(tmp_path / "s", {"projects/nb.ipynb": book}, CONFIG)))
     assert "SAVED-OUTPUT" in text and "42" not in text
 
 
@@ -33,7 +33,7 @@ def test_site_wide_execution_runs_hidden_cells_too(tmp_path):
 
 def test_per_notebook_front_matter_turns_it_on(tmp_path):
     book = nb(code("print(6 * 7)"), metadata={"portfolio": {"title": "T", "execute": True}})
-    assert "42" in _text(build_site(write(tmp_path / "s", {"projects/nb.ipynb": book})))
+    assert "42" in _text(build_site(write(tmp_path / "s", {"projects/nb.ipynb": book}, CONFIG)))
 
 
 def test_per_notebook_false_wins_over_site_wide(tmp_path):

@@ -9,7 +9,7 @@ import pytest
 from generator.model.errors import BuildFailed
 from generator.sources.nbfront import notebook_front_matter
 
-from .helpers_notebooks import build_site, code, md, nb, raw, render, soup, stream, write
+from .helpers_notebooks import CONFIG, build_site, code, md, nb, raw, render, soup, stream, write
 
 
 def _meta(book) -> tuple[dict, int | None, str]:
@@ -18,7 +18,7 @@ def _meta(book) -> tuple[dict, int | None, str]:
 
 
 def _page(tmp_path, book):
-    body, page, _ = render(tmp_path, book)
+    body, page, _ = render(tmp_path, book, CONFIG)
     return body, page
 
 
@@ -60,7 +60,7 @@ def test_fastpages_first_markdown_cell(tmp_path):
 def test_nikola_metadata(tmp_path):
     book = nb(md("Body"), metadata={"nikola": {"title": "Nikola Title", "slug": "nik"}},
               untitled=True)
-    root = write(tmp_path / "site", {"projects/x.ipynb": book})
+    root = write(tmp_path / "site", {"projects/x.ipynb": book}, CONFIG)
     out = build_site(root)
     assert soup(out / "projects/nik/index.html").h1.text == "Nikola Title"
 
@@ -96,7 +96,7 @@ def test_ordinary_first_markdown_cell_is_not_front_matter():
 
 def test_bad_yaml_in_raw_cell_is_a_clean_error(tmp_path):
     book = nb(raw("---\ntitle: [unclosed\n---"), md("x"), untitled=True)
-    root = write(tmp_path / "site", {"projects/x.ipynb": book})
+    root = write(tmp_path / "site", {"projects/x.ipynb": book}, CONFIG)
     with pytest.raises(BuildFailed) as info:
         build_site(root)
     [err] = info.value.errors

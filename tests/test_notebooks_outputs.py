@@ -11,6 +11,7 @@ import pytest
 from generator.readers.nboutputs import choose
 
 from .helpers_notebooks import (
+    CONFIG,
     code,
     display,
     error,
@@ -32,7 +33,8 @@ SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><circle r=
 def test_raster_images_are_files_with_real_bytes(tmp_path, mime, fmt, ext):
     data = image_b64(fmt)
     body, page, out = render(tmp_path, nb(code("plot()", display({mime: data,
-                                                                  "text/plain": "<Figure>"}))))
+                                                                  "text/plain": "<Figure>"}))),
+                             CONFIG)
     [img] = body.select("img")
     assert img["src"].endswith(ext) and img["loading"] == "lazy" and img["alt"]
     assert (out / "projects/nb" / img["src"]).read_bytes() == base64.b64decode(data)
@@ -41,7 +43,7 @@ def test_raster_images_are_files_with_real_bytes(tmp_path, mime, fmt, ext):
 
 
 def test_svg_is_a_file_never_inlined(tmp_path):
-    body, page, out = render(tmp_path, nb(code("svg()", display({"image/svg+xml": SVG}))))
+    body, page, out = render(tmp_path, nb(code("svg()", display({"image/svg+xml": SVG}))), CONFIG)
     assert body.find("svg") is None and body.find("circle") is None
     [img] = body.select(".output_svg img")
     assert img["src"].endswith(".svg")
@@ -51,27 +53,28 @@ def test_svg_is_a_file_never_inlined(tmp_path):
 
 def test_png_width_height_metadata_is_kept(tmp_path):
     output = display({"image/png": image_b64()}, {"image/png": {"width": 320, "height": 200}})
-    body, _, _ = render(tmp_path, nb(code("x", output)))
+    body, _, _ = render(tmp_path, nb(code("x", output)), CONFIG)
     [img] = body.select("img")
     assert (img["width"], img["height"]) == ("320", "200")
 
 
 def test_alt_text_from_output_metadata(tmp_path):
     output = display({"image/png": image_b64()}, {"image/png": {"alt": "Loss curve"}})
-    body, _, _ = render(tmp_path, nb(code("x", output)))
+    body, _, _ = render(tmp_path, nb(code("x", output)), CONFIG)
     assert body.select_one("img")["alt"] == "Loss curve"
 
 
 def test_corrupt_base64_is_a_warning_not_a_crash(tmp_path):
     body, _, _ = render(tmp_path, nb(code("x", display({"image/png": "not*base64!",
-                                                        "text/plain": "fallback"}))))
+                                                        "text/plain": "fallback"}))), CONFIG)
     assert body.select("img") == [] or all(i.get("src") for i in body.select("img"))
 
 
 def test_pandas_table_scrolls_sideways(tmp_path):
     table = "<table class='dataframe'><tr><th>a</th></tr><tr><td>1</td></tr></table>"
     body, _, _ = render(tmp_path, nb(code("df", display({"text/html": table,
-                                                         "text/plain": "a 1"}, result=True))))
+                                                         "text/plain": "a 1"}, result=True))),
+                        CONFIG)
     wrapper = body.select_one(".nb-table-scroll")
     assert wrapper is not None and wrapper.find("table", class_="dataframe") is not None
     assert "a 1" not in body.get_text()
@@ -79,7 +82,7 @@ def test_pandas_table_scrolls_sideways(tmp_path):
 
 def test_html_with_script_passes_through_when_trusted(tmp_path):
     html = "<div id='x'>chart</div><script>window.X = 1;</script>"
-    body, _, _ = render(tmp_path, nb(code("HTML()", display({"text/html": html}))))
+    body, _, _ = render(tmp_path, nb(code("HTML()", display({"text/html": html}))), CONFIG)
     assert body.find("script", string="window.X = 1;") is not None
 
 
@@ -87,14 +90,14 @@ def test_safe_mode_strips_scripts_from_html_outputs(tmp_path):
     html = "<div id='x'>chart</div><script>window.X = 1;</script>"
     book = nb(md("# T"), code("HTML()", display({"text/html": html})),
               metadata={"portfolio": {"safe": True}})
-    body, _, _ = render(tmp_path, book)
+    body, _, _ = render(tmp_path, book, CONFIG)
     assert body.find("script") is None and "chart" in body.get_text()
 
 
 def test_html_output_data_uri_images_become_files(tmp_path):
     data = image_b64()
     html = f'<p>see</p><img src="data:image/png;base64,{data}">'
-    body, page, out = render(tmp_path, nb(code("x", display({"text/html": html}))))
+    body, page, out = render(tmp_path, nb(code("x", display({"text/html": html}))), CONFIG)
     [img] = body.select(".output_html img")
     assert not img["src"].startswith("data:")
     assert (out / "projects/nb" / img["src"]).read_bytes() == base64.b64decode(data)
@@ -104,7 +107,7 @@ def test_html_output_data_uri_images_become_files(tmp_path):
 def test_markdown_and_latex_outputs_and_math_detection(tmp_path):
     book = nb(code("Markdown()", display({"text/markdown": "**bold** and $a_i * b_i$"})),
               code("Math()", display({"text/latex": "$$x_1^2 * y_2$$", "text/plain": "x"})))
-    body, page, _ = render(tmp_path, book)
+    body, page, _ = render(tmp_path, book, CONFIG)
     assert body.select_one(".output_markdown strong").text == "bold"
     inline = body.select_one(".output_markdown .math")
     assert inline.get_text() == r"\(a_i * b_i\)"  # `_` and `*` not turned into <em>
@@ -115,14 +118,14 @@ def test_markdown_and_latex_outputs_and_math_detection(tmp_path):
 
 def test_latex_output_alone_loads_math(tmp_path):
     body, page, _ = render(tmp_path, nb(md("no math here"), code(
-        "x", display({"text/latex": r"\begin{align}a&=b\end{align}", "text/plain": "x"}))))
+        "x", display({"text/latex": r"\begin{align}a&=b\end{align}", "text/plain": "x"}))), CONFIG)
     assert r"\begin{align}" in body.select_one(".output_latex").get_text()
     assert any("katex" in (s.get("src") or "") or "mathjax" in (s.get("src") or "")
                for s in page.find_all("script"))
 
 
 def test_no_math_no_math_library(tmp_path):
-    _, page, _ = render(tmp_path, nb(md("plain prose, 5 dollars"), code("1", stream("1"))))
+    _, page, _ = render(tmp_path, nb(md("plain prose, 5 dollars"), code("1", stream("1"))), CONFIG)
     srcs = " ".join(s.get("src") or "" for s in page.find_all("script"))
     assert "katex" not in srcs and "mathjax" not in srcs.lower()
 
@@ -130,7 +133,7 @@ def test_no_math_no_math_library(tmp_path):
 def test_math_in_markdown_cells_is_not_mangled(tmp_path):
     body, _, _ = render(tmp_path, nb(md("Loss $L = \\sum_i w_i * x_i$ and\n\n"
                                          "$$\\hat{y}_j = a_1 * b_2$$\n\n"
-                                         "\\begin{align}\na_1 &= b_1\n\\end{align}")))
+                                         "\\begin{align}\na_1 &= b_1\n\\end{align}")), CONFIG)
     maths = [m.get_text() for m in body.select(".math")]
     assert "\\(L = \\sum_i w_i * x_i\\)" in maths
     assert any("a_1 * b_2" in m for m in maths)
@@ -143,7 +146,8 @@ def test_plotly_with_png_fallback_and_library_once(tmp_path):
     bundle = {"application/vnd.plotly.v1+json": fig, "image/png": image_b64(),
               "text/html": "<div>plotly html</div>"}
     body, page, out = render(tmp_path, nb(code("fig", display(bundle)), code("fig2",
-                                                                              display(bundle))))
+                                                                              display(bundle))),
+                             CONFIG)
     charts = body.select(".plotly-output")
     assert len(charts) == 2
     script = charts[0].find("script", type="application/vnd.plotly.v1+json")
@@ -162,7 +166,7 @@ def test_vega_and_altair_render_with_fallback(tmp_path, mime, lib):
     spec = {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "mark": "bar"}
     bundle = {mime: spec, "image/png": image_b64(), "text/plain": "alt.Chart(...)"}
     body, page, out = render(tmp_path, nb(code("chart", display(bundle)),
-                                          code("chart", display(bundle))))
+                                          code("chart", display(bundle))), CONFIG)
     boxes = body.select(".vega-output")
     assert len(boxes) == 2
     assert json.loads(boxes[0].find("script", type=mime).string) == spec
@@ -176,7 +180,7 @@ def test_vega_and_altair_render_with_fallback(tmp_path, mime, lib):
 
 def test_vega_without_image_falls_back_to_text(tmp_path):
     bundle = {"application/vnd.vegalite.v5+json": {"mark": "point"}, "text/plain": "CHART-TXT"}
-    body, _, _ = render(tmp_path, nb(code("chart", display(bundle))))
+    body, _, _ = render(tmp_path, nb(code("chart", display(bundle))), CONFIG)
     assert body.select_one(".vega-fallback pre").get_text() == "CHART-TXT"
 
 
@@ -187,7 +191,8 @@ def test_bokeh_outputs_pass_through(tmp_path):
             "application/vnd.bokehjs_exec.v0+json": ""}
     body, _, _ = render(tmp_path, nb(code("output_notebook()", display(loader)),
                                      code("show(p)", display(show, {
-                                         "application/vnd.bokehjs_exec.v0+json": {"id": "1"}}))))
+                                         "application/vnd.bokehjs_exec.v0+json": {"id": "1"}}))),
+                        CONFIG)
     js = body.select_one(".output_javascript")
     assert js["id"] and f"getElementById('{js['id']}')" in js.script.string
     assert "BOKEH_LOADED" in js.script.string
@@ -197,8 +202,8 @@ def test_bokeh_outputs_pass_through(tmp_path):
 
 def test_javascript_ids_are_stable_across_builds(tmp_path):
     book = nb(code("js", display({"application/javascript": "1;"})))
-    first, _, _ = render(tmp_path / "a", book)
-    second, _, _ = render(tmp_path / "b", book)
+    first, _, _ = render(tmp_path / "a", book, CONFIG)
+    second, _, _ = render(tmp_path / "b", book, CONFIG)
     assert str(first) == str(second)
 
 
@@ -213,7 +218,7 @@ STATE = {"application/vnd.jupyter.widget-state+json": {
 def test_widget_with_saved_state_uses_html_manager(tmp_path):
     bundle = {"application/vnd.jupyter.widget-view+json": WIDGET, "text/plain": "IntSlider(3)"}
     body, page, out = render(tmp_path, nb(code("slider", display(bundle)),
-                                          metadata={"widgets": STATE}))
+                                          metadata={"widgets": STATE}), CONFIG)
     view = body.find("script", type="application/vnd.jupyter.widget-view+json")
     assert json.loads(view.string) == WIDGET
     state = page.find_all("script", type="application/vnd.jupyter.widget-state+json")
@@ -226,7 +231,7 @@ def test_widget_with_saved_state_uses_html_manager(tmp_path):
 
 def test_widget_without_state_shows_text_fallback(tmp_path):
     bundle = {"application/vnd.jupyter.widget-view+json": WIDGET, "text/plain": "IntSlider(3)"}
-    body, page, _ = render(tmp_path, nb(code("slider", display(bundle))))
+    body, page, _ = render(tmp_path, nb(code("slider", display(bundle))), CONFIG)
     assert body.find("script", type="application/vnd.jupyter.widget-view+json") is None
     assert "IntSlider(3)" in body.get_text()
     assert not any("html-manager" in s["src"] for s in page.find_all("script", src=True))
@@ -234,13 +239,13 @@ def test_widget_without_state_shows_text_fallback(tmp_path):
 
 def test_widget_without_state_or_text_is_never_an_empty_box(tmp_path):
     bundle = {"application/vnd.jupyter.widget-view+json": WIDGET}
-    body, _, _ = render(tmp_path, nb(code("slider", display(bundle))))
+    body, _, _ = render(tmp_path, nb(code("slider", display(bundle))), CONFIG)
     assert body.select_one(".output_area").get_text(strip=True)
 
 
 def test_error_traceback_ansi_colours_become_classes(tmp_path):
     tb = ["\x1b[0;31mZeroDivisionError\x1b[0m Traceback", "\x1b[1;32m----> 1\x1b[0m 1/0"]
-    body, _, _ = render(tmp_path, nb(code("1/0", error("ZeroDivisionError", "boom", tb))))
+    body, _, _ = render(tmp_path, nb(code("1/0", error("ZeroDivisionError", "boom", tb))), CONFIG)
     err = body.select_one(".output_error")
     assert err.select_one("span.ansi-red-fg").text == "ZeroDivisionError"
     assert err.select_one(".ansi-green-fg, .ansi-green-intense-fg, .ansi-bold") is not None
@@ -249,16 +254,15 @@ def test_error_traceback_ansi_colours_become_classes(tmp_path):
 
 def test_stderr_is_styled_apart_from_stdout(tmp_path):
     body, _, _ = render(tmp_path, nb(code("x", stream("out text\n"),
-                                          stream("warn text\n", "stderr"))))
+                                          stream("warn text\n", "stderr"))), CONFIG)
     assert body.select_one(".output_stdout").get_text().strip() == "out text"
     assert body.select_one(".output_stderr").get_text().strip() == "warn text"
 
 
 def test_long_output_is_capped_with_a_show_all_fold(tmp_path):
     text = "".join(f"line {i}\n" for i in range(1000))
-    config = (__import__("tests.helpers_notebooks", fromlist=["CONFIG"]).CONFIG
-              + "notebooks:\n  output_max_lines: 50\n")
-    body, _, _ = render(tmp_path, nb(code("x", stream(text))), config=config)
+    config = CONFIG + "notebooks:\n  output_max_lines: 50\n"
+    body, _, _ = render(tmp_path, nb(code("x", stream(text))), config)
     first = body.select_one(".output_stdout > pre").get_text()
     assert "line 49" in first and "line 50\n" not in first
     more = body.select_one(".output_stdout details.nb-more")
@@ -269,7 +273,7 @@ def test_raw_cells_html_and_markdown_pass_others_dropped(tmp_path):
     book = nb(md("# T"), raw("<b id='rawhtml'>RAW-HTML</b>", "text/html"),
               raw("*RAW-MD*", "text/markdown"), raw("\\section{RAW-TEX}", "text/latex"),
               raw("RAW-PLAIN"), raw(".. RAW-RST", "text/restructuredtext"))
-    body, _, _ = render(tmp_path, book)
+    body, _, _ = render(tmp_path, book, CONFIG)
     text = body.get_text()
     assert body.select_one("#rawhtml").text == "RAW-HTML"
     assert body.find("em", string="RAW-MD") is not None
@@ -292,7 +296,7 @@ def test_unknown_mimetypes_render_without_crash(tmp_path):
               code("b", display({"application/vnd.custom+json": {"k": "JSON-B"}})),
               code("c", display({"text/x-unknown": "TEXT-C"})),
               code("d", display({"application/octet-stream": "zz"})))
-    body, _, _ = render(tmp_path, book)
+    body, _, _ = render(tmp_path, book, CONFIG)
     text = body.get_text()
     assert "PLAIN-A" in text and "JSON-B" in text and "TEXT-C" in text
     assert "application/octet-stream" in body.select_one(".output_unknown").get_text()

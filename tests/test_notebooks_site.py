@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from .helpers_notebooks import (
+    CONFIG,
     build_site,
     code,
     display,
@@ -40,7 +41,7 @@ def test_links_between_notebooks_and_posts_are_rewritten(tmp_path):
     second = nb(md("# Model\n\n## Results\n\nback to [first](01-first.ipynb)"), untitled=True)
     root = write(tmp_path / "s", {"projects/01-first.ipynb": first,
                                   "projects/02-model.ipynb": second,
-                                  "content/posts/x.md": POST})
+                                  "content/posts/x.md": POST}, CONFIG)
     out = build_site(root)
     hrefs = [a["href"] for a in soup(out / "projects/01-first/index.html")
              .select(".prose a:not(.heading-anchor)")]
@@ -61,7 +62,7 @@ def test_cell_attachments_are_written_as_files(tmp_path):
     cell = md("![diagram](attachment:diagram.png)")
     data = image_b64()
     cell["attachments"] = {"diagram.png": {"image/png": data}}
-    root = write(tmp_path / "s", {"projects/nb.ipynb": nb(cell)})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": nb(cell)}, CONFIG)
     out = build_site(root)
     page = soup(out / "projects/nb/index.html")
     img = page.select_one(".prose img")
@@ -73,7 +74,7 @@ def test_cell_attachments_are_written_as_files(tmp_path):
 def test_markdown_data_uri_images_become_files(tmp_path):
     data = image_b64()
     root = write(tmp_path / "s", {"projects/nb.ipynb": nb(md(
-        f"![pasted](data:image/png;base64,{data})"))})
+        f"![pasted](data:image/png;base64,{data})"))}, CONFIG)
     out = build_site(root)
     html = (out / "projects/nb/index.html").read_text()
     assert "base64" not in html
@@ -83,7 +84,7 @@ def test_markdown_data_uri_images_become_files(tmp_path):
 
 def test_local_images_referenced_from_markdown_cells_are_copied(tmp_path):
     root = write(tmp_path / "s", {"projects/demo/nb.ipynb": nb(md("![pipeline](img/p.png)")),
-                                  "projects/demo/img/p.png": png_bytes()})
+                                  "projects/demo/img/p.png": png_bytes()}, CONFIG)
     out = build_site(root)
     src = soup(out / "projects/nb/index.html").select_one(".prose img")["src"]
     assert src.startswith("/repo/")
@@ -94,7 +95,7 @@ def test_thumbnail_is_resized_and_used_for_card_and_og_image(tmp_path):
     big = base64.b64encode(png_bytes(1600, 1000)).decode()
     book = nb(md("# T"), code("x", stream("no image yet")),
               code("plot()", display({"image/png": big})))
-    root = write(tmp_path / "s", {"projects/nb.ipynb": book})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": book}, CONFIG)
     out = build_site(root)
     card = soup(out / "projects/index.html").select_one(".card img")
     assert card["src"].startswith("/repo/projects/nb/thumbnail.")
@@ -104,7 +105,7 @@ def test_thumbnail_is_resized_and_used_for_card_and_og_image(tmp_path):
     og = soup(out / "projects/nb/index.html").find("meta", property="og:image")
     assert og["content"] == "https://tester.github.io" + card["src"]
     first = thumb.read_bytes()
-    out2 = build_site(write(tmp_path / "s2", {"projects/nb.ipynb": book}))
+    out2 = build_site(write(tmp_path / "s2", {"projects/nb.ipynb": book}, CONFIG))
     assert (out2 / card["src"].removeprefix("/repo/")).read_bytes() == first
 
 
@@ -122,7 +123,8 @@ def test_thumbnail_module_is_deterministic_and_small():
 def test_front_matter_image_wins_over_thumbnail(tmp_path):
     book = nb(code("x", display({"image/png": image_b64()})),
               metadata={"portfolio": {"title": "T", "image": "cover.png"}})
-    root = write(tmp_path / "s", {"projects/nb.ipynb": book, "projects/cover.png": png_bytes()})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": book, "projects/cover.png": png_bytes()},
+                 CONFIG)
     out = build_site(root)
     assert soup(out / "projects/index.html").select_one(".card img")["src"] == \
         "/repo/projects/cover.png"
@@ -131,7 +133,7 @@ def test_front_matter_image_wins_over_thumbnail(tmp_path):
 def test_heading_anchors_and_toc(tmp_path):
     book = nb(md("## Data\n\ntext"), md("## Model\n\n### Loss"), md("## Model"),
               metadata={"portfolio": {"title": "T", "toc": True}})
-    root = write(tmp_path / "s", {"projects/nb.ipynb": book})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": book}, CONFIG)
     page = soup(build_site(root) / "projects/nb/index.html")
     ids = [h["id"] for h in page.select(".prose h2, .prose h3")]
     assert ids == ["data", "model", "loss", "model-2"]
@@ -141,7 +143,7 @@ def test_heading_anchors_and_toc(tmp_path):
 
 
 def test_no_toc_unless_asked(tmp_path):
-    root = write(tmp_path / "s", {"projects/nb.ipynb": nb(md("## Data"), md("## Model"))})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": nb(md("## Data"), md("## Model"))}, CONFIG)
     assert soup(build_site(root) / "projects/nb/index.html").select(".toc a") == []
 
 
@@ -162,7 +164,7 @@ def test_v4_minor_versions_render(tmp_path, minor):
     book.nbformat_minor = minor
     text = nbformat.writes(book, version=4).replace('"nbformat_minor": 5',
                                                      f'"nbformat_minor": {minor}')
-    root = write(tmp_path / "s", {"projects/nb.ipynb": text})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": text}, CONFIG)
     page = soup(build_site(root) / "projects/nb/index.html")
     assert f"minor-{minor}" in page.select_one(".prose").get_text()
 
@@ -171,7 +173,8 @@ def test_v3_renders_and_no_source_is_ever_rewritten(tmp_path):
     import json
 
     root = write(tmp_path / "s", {"projects/old.ipynb": json.dumps(V3),
-                                  "projects/new.ipynb": nb(md("# New"), minor=4, untitled=True)})
+                                  "projects/new.ipynb": nb(md("# New"), minor=4, untitled=True)},
+                 CONFIG)
     files = sorted(root.glob("projects/*.ipynb"))
     before = [(p.stat().st_mtime_ns, hashlib.sha256(p.read_bytes()).hexdigest()) for p in files]
     out = build_site(root)
@@ -196,7 +199,7 @@ def test_kernel_language_lexer(tmp_path, meta, keyword_class):
               else "function f(x)\n    x + 1\nend")
     book = nb(md("# L"), code(source), untitled=True)
     book.metadata = meta
-    root = write(tmp_path / "s", {"projects/nb.ipynb": book})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": book}, CONFIG)
     pre = soup(build_site(root) / "projects/nb/index.html").select_one(".input_area pre")
     keywords = [s.text for s in pre.select("span.k, span.kd, span.kr, span.kc")]
     assert "function" in keywords
@@ -206,7 +209,7 @@ def test_kernel_language_lexer(tmp_path, meta, keyword_class):
 def test_unknown_kernel_language_is_plain_text_not_an_error(tmp_path):
     book = nb(md("# L"), code("frobnicate!"), untitled=True)
     book.metadata = {"language_info": {"name": "no-such-language"}}
-    root = write(tmp_path / "s", {"projects/nb.ipynb": book})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": book}, CONFIG)
     assert "frobnicate!" in soup(build_site(root) / "projects/nb/index.html").get_text()
 
 
@@ -214,7 +217,7 @@ def test_page_weight_no_inline_css_no_base64(tmp_path):
     book = nb(md("# W"), code("x", display({"image/png": image_b64(), "text/plain": "f"})),
               code("y", display({"image/svg+xml": "<svg xmlns='http://www.w3.org/2000/svg'/>"})),
               untitled=True)
-    root = write(tmp_path / "s", {"projects/nb.ipynb": book})
+    root = write(tmp_path / "s", {"projects/nb.ipynb": book}, CONFIG)
     html = (build_site(root) / "projects/nb/index.html").read_text()
     page = soup(Path(tmp_path / "s/_site/projects/nb/index.html"))
     assert page.find("style") is None and "base64" not in html and "data:image" not in html

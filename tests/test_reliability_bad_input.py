@@ -35,7 +35,7 @@ def _errors(root: Path, **kw) -> list[str]:
 def test_B1_unclosed_list_in_front_matter(tmp_path: Path) -> None:
     root = make(tmp_path / "s", {
         "content/posts/x.md": "---\ntitle: X\ndate: 2024-01-01\ntags: [a, b\n---\nbody\n",
-        "content/posts/good.md": GOOD_POST})
+        "content/posts/good.md": GOOD_POST}, CONFIG)
     result = cli("build", "--keep-going", cwd=root)
     text = assert_clean(result, 1)
     assert "content/posts/x.md:5:1: invalid front matter" in text or \
@@ -45,7 +45,8 @@ def test_B1_unclosed_list_in_front_matter(tmp_path: Path) -> None:
 
 
 def test_B1_impossible_date(tmp_path: Path) -> None:
-    root = make(tmp_path / "s", {"content/posts/x.md": "---\ntitle: X\ndate: 2024-13-45\n---\nb\n"})
+    root = make(tmp_path / "s", {"content/posts/x.md": "---\ntitle: X\ndate: 2024-13-45\n---\nb\n"},
+                CONFIG)
     [error] = _errors(root)
     assert error.startswith("content/posts/x.md:3: invalid front matter"), error
     text = assert_clean(cli("build", cwd=root), 1)
@@ -64,7 +65,7 @@ def test_B1_impossible_date(tmp_path: Path) -> None:
     ("title: X\ndate: 2024-01-01\ntags: {a: 1}", "'tags' must be a list"),
 ])
 def test_B2_wrong_shapes_and_types(tmp_path: Path, front: str, needle: str) -> None:
-    root = make(tmp_path / "s", {"content/posts/x.md": f"---\n{front}\n---\nbody\n"})
+    root = make(tmp_path / "s", {"content/posts/x.md": f"---\n{front}\n---\nbody\n"}, CONFIG)
     [error] = _errors(root)
     assert error.startswith("content/posts/x.md:"), error
     assert needle.replace("not a list", "not a list") in error or needle in error, error
@@ -72,10 +73,11 @@ def test_B2_wrong_shapes_and_types(tmp_path: Path, front: str, needle: str) -> N
 
 
 def test_B2_quote_hint_and_empty_block(tmp_path: Path) -> None:
-    root = make(tmp_path / "s", {"content/posts/x.md": "---\ntitle: NO\ndate: 2024-01-01\n---\n"})
+    root = make(tmp_path / "s", {"content/posts/x.md": "---\ntitle: NO\ndate: 2024-01-01\n---\n"},
+                CONFIG)
     text = assert_clean(cli("build", cwd=root), 1)
     assert "content/posts/x.md:2:" in text and "quotes" in text
-    empty = make(tmp_path / "e", {"content/about.md": "---\n---\n# About me\n\nhi\n"})
+    empty = make(tmp_path / "e", {"content/about.md": "---\n---\n# About me\n\nhi\n"}, CONFIG)
     build(empty, out_dir=empty / "_site")
     assert "About me" in (empty / "_site/about/index.html").read_text()
 
@@ -86,7 +88,7 @@ def test_B3_bom_crlf_and_final_newline_variants_are_identical(tmp_path: Path) ->
                 "crlf": text.replace("\n", "\r\n").encode(), "nofinal": text.rstrip("\n").encode()}
     pages = set()
     for name, data in variants.items():
-        root = make(tmp_path / name, {"content/posts/t.md": data})
+        root = make(tmp_path / name, {"content/posts/t.md": data}, CONFIG)
         build(root, out_dir=root / "_site")
         pages.add((root / "_site/blog/t/index.html").read_bytes())
     assert len(pages) == 1
@@ -97,7 +99,7 @@ def test_B3_unterminated_latin1_and_empty(tmp_path: Path) -> None:
         "content/posts/open.md": "---\ntitle: T\ndate: 2024-01-01\nbody\n",
         "content/posts/latin.md": "---\ntitle: café\n---\n".encode("latin-1"),
         "content/posts/empty.md": b"",
-        "content/posts/good.md": GOOD_POST})
+        "content/posts/good.md": GOOD_POST}, CONFIG)
     errors = _errors(root)
     assert any(e.startswith("content/posts/open.md:1: front matter starts with '---' but is "
                             "never closed") for e in errors), errors
@@ -116,7 +118,7 @@ def test_B3_unterminated_latin1_and_empty(tmp_path: Path) -> None:
     {"projects/Demo.md": "# One\n", "projects/demo.md": "# Two\n"},
 ])
 def test_B4_two_sources_one_url(tmp_path: Path, files: dict[str, str]) -> None:
-    root = make(tmp_path / "s", files)
+    root = make(tmp_path / "s", files, CONFIG)
     errors = _errors(root)
     names = sorted(files)
     assert any(names[0] in e and names[1] in e for e in errors), errors
@@ -130,7 +132,7 @@ def test_B4_two_sources_one_url(tmp_path: Path, files: dict[str, str]) -> None:
     ("", "empty"),
 ])
 def test_B5_conflict_truncated_empty_notebook(tmp_path: Path, data: str, needle: str) -> None:
-    root = make(tmp_path / "s", {"projects/x.ipynb": data})
+    root = make(tmp_path / "s", {"projects/x.ipynb": data}, CONFIG)
     text = assert_clean(cli("build", cwd=root), 1)
     assert "projects/x.ipynb:" in text and needle in text, text
     if needle == "merge-conflict":
@@ -145,7 +147,7 @@ def test_B5_conflict_truncated_empty_notebook(tmp_path: Path, data: str, needle:
      ' "metadata": {}, "nbformat": 4, "nbformat_minor": 4}', "cell 1"),
 ])
 def test_B6_json_that_is_not_a_notebook(tmp_path: Path, data: str, needle: str) -> None:
-    root = make(tmp_path / "s", {"projects/x.ipynb": data})
+    root = make(tmp_path / "s", {"projects/x.ipynb": data}, CONFIG)
     [error] = _errors(root)
     assert error.startswith("projects/x.ipynb") and needle in error, error
     if needle == "cell 1":
@@ -163,7 +165,7 @@ def test_B7_old_notebooks_render_and_are_never_rewritten(tmp_path: Path) -> None
                           "outputs": [{"output_type": "stream", "stream": "stdout",
                                        "text": "42\n"}]}]}]})
     v44 = nb([md_cell("# No ids"), code_cell("1 + 1")], minor=4)
-    root = make(tmp_path / "s", {"projects/v3.ipynb": v3, "projects/v44.ipynb": v44})
+    root = make(tmp_path / "s", {"projects/v3.ipynb": v3, "projects/v44.ipynb": v44}, CONFIG)
     before = {p.name: (p.stat().st_mtime_ns, p.read_bytes()) for p in root.glob("projects/*")}
     build(root, out_dir=root / "_site")
     html = (root / "_site/projects/v3/index.html").read_text()
@@ -196,7 +198,7 @@ def test_B9_pathological_input(tmp_path: Path) -> None:
         "content/posts/nest.md": "---\ntitle: N\ndate: 2024-01-01\n---\n" + "[" * 50_000
         + "\n\n" + ">" * 50_000 + "\n\n" + "*" * 50_000 + "\n",
         "content/posts/huge.md": "---\ntitle: H\ndate: 2024-01-01\n---\n"
-        + ("Words about gradient descent, again and again. " * 10 + "\n\n") * 21_000})
+        + ("Words about gradient descent, again and again. " * 10 + "\n\n") * 21_000}, CONFIG)
     result = cli("build", "--keep-going", cwd=root)
     text = assert_clean(result, 1)
     assert "content/posts/bomb.md:4:4: invalid front matter: YAML anchors" in text, text
@@ -220,7 +222,7 @@ def test_B10_undefined_variable_in_theme(tmp_path: Path) -> None:
 def test_B10_audit_of_a_good_build(tmp_path: Path) -> None:
     from generator.checks.findings import audit_files
 
-    root = make(tmp_path / "s", {"content/posts/x.md": GOOD_POST})
+    root = make(tmp_path / "s", {"content/posts/x.md": GOOD_POST}, CONFIG)
     out = root / "_site"
     build(root, out_dir=out)
     files = {p: (out / p).read_bytes() for p in digest(out)}
@@ -235,7 +237,7 @@ def test_B11_broken_links_anchors_images_and_root_paths(tmp_path: Path) -> None:
     root = make(tmp_path / "s", {"content/posts/x.md": (
         "---\ntitle: X\ndate: 2024-01-01\n---\n\n"
         "[x](../posts/missing.md)\n\n[y](#no-such-heading)\n\n![pic](img/missing.png)\n\n"
-        "[z](/assets/x.css)\n")})
+        "[z](/assets/x.css)\n")}, CONFIG)
     result = cli("build", cwd=root)
     text = assert_clean(result, 0)
     for needle in ("missing.md", "#no-such-heading", "img/missing.png", "/assets/x.css"):
@@ -272,7 +274,7 @@ def test_a_private_folder_with_notebooks_is_named_not_silently_skipped(tmp_path:
                                  "projects/_examples/a.ipynb": "{}",
                                  "projects/_examples/b.ipynb": "{}",
                                  "projects/_build/c.ipynb": "{}",
-                                 "content/_drafts/d.md": "# D\n"})
+                                 "content/_drafts/d.md": "# D\n"}, CONFIG)
     reporter = RecordingReporter()
     build(root, reporter=reporter)
     messages = [(d.path, d.message) for d in reporter.diagnostics if "private" in d.message]

@@ -22,7 +22,7 @@ def test_check_notebooks_that_will_not_run_in_colab(tmp_path: Path) -> None:
               code_cell("x", [error], count=3)])
     good = nb([md_cell("# Good"), code_cell("1", count=1)])
     root = make(tmp_path / "s", {"projects/bad.ipynb": bad, "projects/good.ipynb": good,
-                                 "projects/new.ipynb": good})
+                                 "projects/new.ipynb": good}, CONFIG)
     _git(root, "init", "-q", "-b", "main")
     _git(root, "add", "projects/bad.ipynb", "projects/good.ipynb", "portfolio.yml")
     _git(root, "commit", "-q", "-m", "x")
@@ -61,7 +61,7 @@ def test_check_clean_example_site_has_no_findings(tmp_path: Path) -> None:
     root = make(tmp_path / "s", {"content/posts/x.md": "---\ntitle: X\ndate: 2024-01-01\n---\n"
                                  "\n## A\n\n[a](#a) and [about](../about.md)\n",
                                  "content/about.md": "# About\n\n![me](me.png)\n",
-                                 "content/me.png": b"\x89PNG\r\n\x1a\n"})
+                                 "content/me.png": b"\x89PNG\r\n\x1a\n"}, CONFIG)
     text = assert_clean(cli("check", "--strict", "--no-git", cwd=root), 0)
     assert "No problems found." in text
 

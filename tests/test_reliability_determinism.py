@@ -10,7 +10,7 @@ from pathlib import Path
 from generator.build import build
 
 from .conftest import copy_example
-from .helpers_reliability import GOOD_POST, code_cell, digest, make, md_cell, nb, run_module
+from .helpers_reliability import CONFIG, GOOD_POST, code_cell, digest, make, md_cell, nb, run_module
 
 
 def _build(root: Path, out: Path, env: dict[str, str] | None = None) -> dict[str, str]:
@@ -54,7 +54,7 @@ def test_R3_notebooks_without_ids_get_stable_ones(tmp_path: Path) -> None:
                          {"cell_type": "markdown", "source": "# Old", "metadata": {}},
                          {"cell_type": "code", "language": "python", "input": "2",
                           "prompt_number": 1, "metadata": {}, "outputs": []}]}]})
-    root = make(tmp_path / "s", {"projects/a.ipynb": v44, "projects/b.ipynb": v3})
+    root = make(tmp_path / "s", {"projects/a.ipynb": v44, "projects/b.ipynb": v3}, CONFIG)
     pages = set()
     for run in range(5):
         out = tmp_path / f"out{run}"
@@ -68,7 +68,8 @@ def test_R3_notebooks_without_ids_get_stable_ones(tmp_path: Path) -> None:
 def test_R4_no_wall_clock_unless_source_date_epoch(tmp_path: Path) -> None:
     root = make(tmp_path / "s", {"content/posts/x.md": GOOD_POST,
                                  "content/posts/y.md": GOOD_POST.replace("Good post", "Twin"),
-                                 "content/posts/a.md": GOOD_POST.replace("Good post", "Alpha")})
+                                 "content/posts/a.md": GOOD_POST.replace("Good post", "Alpha")},
+                CONFIG)
     plain = _build(root, tmp_path / "a", {"SOURCE_DATE_EPOCH": ""})
     import time
     year = time.strftime("%Y").encode()

@@ -21,6 +21,7 @@ from generator.incremental.lock import build_lock
 from generator.model.errors import BuildFailed, OutputError, PortfolioError
 
 from .helpers_reliability import (
+    CONFIG,
     GOOD_POST,
     REPO,
     assert_clean,
@@ -40,7 +41,7 @@ def _site(root: Path, posts: int = 6) -> Path:
              for i in range(posts)}
     files["content/posts/chart.png"] = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4
     files["content/about.md"] = "# About\n\nMe.\n"
-    return make(root, files)
+    return make(root, files, CONFIG)
 
 
 class _Faults:
@@ -262,7 +263,7 @@ def _bad_notebook_site(root: Path) -> Path:
     return make(root, {"content/posts/good.md": GOOD_POST,
                        "projects/ok.ipynb": nb([md_cell("# Fine"), code_cell("1")]),
                        "projects/x.ipynb": nb([md_cell("# Broken"),
-                                               code_cell("plot()", [broken])])})
+                                               code_cell("plot()", [broken])])}, CONFIG)
 
 
 def test_F6_notebook_fails_inside_nbconvert(tmp_path: Path) -> None:

@@ -61,7 +61,7 @@ def test_S1_slugs_cannot_escape(tmp_path: Path, slug: str) -> None:
     quoted = slug.replace("\\", "\\\\").replace("\0", "\\0")
     root = make(tmp_path / "s", {"content/posts/x.md": f'---\ntitle: X\ndate: 2024-01-01\n'
                                  f'slug: "{quoted}"\npermalink: "{quoted}"\nurl: "{quoted}"\n'
-                                 f'---\nbody\n'})
+                                 f'---\nbody\n'}, CONFIG)
     result = cli("build", "--out", str(tmp_path / "public"), cwd=root)
     if result.exit_code == 1:  # rejected with a clean error ...
         text = assert_clean(result, 1)
@@ -76,7 +76,7 @@ def test_S1_slugs_cannot_escape(tmp_path: Path, slug: str) -> None:
 
 def test_S1_every_written_file_is_inside_the_output(tmp_path: Path) -> None:
     root = make(tmp_path / "s", {"content/posts/x.md": '---\ntitle: X\ndate: 2024-01-01\n'
-                                 'permalink: "../../evil/x"\nurl: "/etc/x"\n---\nbody\n'})
+                                 'permalink: "../../evil/x"\nurl: "/etc/x"\n---\nbody\n'}, CONFIG)
     out = tmp_path / "out"
     build(root, out_dir=out)
     base = os.path.realpath(out) + os.sep
@@ -115,7 +115,7 @@ def test_S2_per_document_safe(tmp_path: Path) -> None:
     root = make(tmp_path / "s", {
         "content/posts/x.md": "---\ntitle: X\ndate: 2024-01-01\nsafe: true\n---\n" + _HOSTILE_MD,
         "content/posts/mine.md": "---\ntitle: M\ndate: 2024-01-01\n---\n"
-        "<div class=kept>ok</div>\n"})
+        "<div class=kept>ok</div>\n"}, CONFIG)
     build(root, out_dir=root / "_site")
     pages = _pages(root / "_site")
     assert _scripty(pages["blog/x/index.html"].find("main")) == []
@@ -168,7 +168,7 @@ def test_S5_content_is_never_a_template_and_yaml_tags_are_refused(tmp_path: Path
     ssti = "{{ cycler.__init__.__globals__.os.popen('id').read() }} {% include '/etc/passwd' %}"
     root = make(tmp_path / "s", {
         "content/posts/x.md": f"---\ntitle: X\ndate: 2024-01-01\n---\n{ssti}\n",
-        "projects/n.ipynb": nb([md_cell(f"# N\n\n{ssti}"), code_cell(ssti)])})
+        "projects/n.ipynb": nb([md_cell(f"# N\n\n{ssti}"), code_cell(ssti)])}, CONFIG)
     out = root / "_site"
     build(root, out_dir=out)
     for page in ("blog/x/index.html", "projects/n/index.html"):
@@ -201,7 +201,7 @@ _HOSTILE_OUTPUTS = [
 def test_S6_untrusted_notebook_outputs_are_sanitised(tmp_path: Path) -> None:
     root = make(tmp_path / "s", {"projects/n.ipynb": nb(
         [md_cell("# N\n\n<script>alert(0)</script>"), code_cell("show()", _HOSTILE_OUTPUTS)],
-        metadata={"portfolio": {"safe": True}})})
+        metadata={"portfolio": {"safe": True}})}, CONFIG)
     out = root / "_site"
     build(root, out_dir=out)
     soup = BeautifulSoup((out / "projects/n/index.html").read_text(), "html.parser")
@@ -246,7 +246,7 @@ def test_S8_secrets_drafts_and_future_posts_are_never_published(tmp_path: Path) 
         "content/_drafts/wip.md": "# s3cret\n", "content/.git/config": "s3cret",
         "content/posts/draft.md": "---\ntitle: s3cret draft\ndate: 2024-01-01\ndraft: true\n---\n",
         "content/posts/future.md": "---\ntitle: s3cret future\ndate: 2999-01-01\n---\n",
-        "projects/.ipynb_checkpoints/n-checkpoint.ipynb": nb([md_cell("# s3cret")])})
+        "projects/.ipynb_checkpoints/n-checkpoint.ipynb": nb([md_cell("# s3cret")])}, CONFIG)
     out = root / "_site"
     build(root, out_dir=out)
     names = set(digest(out))
@@ -269,7 +269,7 @@ def test_S9_serve_is_local_and_traversal_safe(tmp_path: Path) -> None:
 
     serve = pytest.importorskip("generator.commands.serve")
     assert inspect.signature(serve.serve).parameters["host"].default == "127.0.0.1"
-    root = make(tmp_path / "s", {"content/posts/x.md": GOOD_POST})
+    root = make(tmp_path / "s", {"content/posts/x.md": GOOD_POST}, CONFIG)
     out = tmp_path / "out"
     build(root, out_dir=out)
     before = digest(out)

@@ -19,6 +19,7 @@ from generator.commands.serve_http import resolve
 
 from .helpers_serve import (
     POST,
+    SITE_CONFIG,
     Server,
     fetch,
     make_serve_site,
@@ -375,3 +376,25 @@ def test_the_log_names_saved_files_not_an_editors_temporary_ones(tmp_path: Path)
     changed = ["content/posts/sedAb12Cd", "content/posts/x.md", "content/posts/gone.md"]
     assert worth_naming(tmp_path, changed) == ["content/posts/x.md", "content/posts/gone.md"]
     assert worth_naming(tmp_path, ["content/posts/sedAb12Cd"]) == []
+
+
+def test_a_burst_of_notebook_misses_right_after_start_does_not_hang(tmp_path: Path) -> None:
+    """A change that invalidates many notebooks (here the `notebooks:` options) saved the
+    moment the server is up: serve used to import nbconvert in a second thread then, and a
+    build forking its worker pool during that import left the workers waiting for ever."""
+    root = tmp_path / "site"
+    (root / "projects").mkdir(parents=True)
+    config = SITE_CONFIG + "notebooks:\n  output_max_lines: 400\n"
+    (root / "portfolio.yml").write_text(config)
+    for index in range(6):
+        (root / f"projects/nb-{index}.ipynb").write_text(notebook_json(f"OUT-{index}\n"))
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with Server(root, env={"TMPDIR": str(tmp)}) as srv:
+        srv.wait_ready()
+        save(root / "portfolio.yml", config.replace("output_max_lines: 400",
+                                                    "output_max_lines: 300"))
+        (root / "projects/nb-5.ipynb").write_text(notebook_json("OUT-EDITED\n"))
+        poll(lambda: "OUT-EDITED" in fetch(srv.url + "projects/nb-5/")[2], timeout=60,
+             what="the rebuild after the burst")
+        assert "Build failed" not in srv.output() and "Traceback" not in srv.output()

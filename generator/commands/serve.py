@@ -53,6 +53,10 @@ class Builder:
         self.pending.set()
 
     def _loop(self) -> None:
+        # nbconvert is imported here, in the thread that builds, never beside a build: a
+        # build forks its worker pool, and a fork while another thread holds the import locks
+        # leaves the workers waiting for ever. A save during the import waits for it.
+        _warm_notebooks(self.state.root)
         while not self.stop.is_set():
             if not self.pending.wait(0.5):
                 continue
@@ -161,7 +165,6 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool
         watcher.start()  # before the first build, so no early edit is missed
         info(f"Building {root.name} (drafts {'shown' if drafts else 'hidden'})...")
         builder.build_once()
-        threading.Thread(target=_warm_notebooks, args=(root,), daemon=True).start()
         url = display_url(host, server.server_address[1], state.base_path)
         info(f"Serving at {url}")
         info("Watching portfolio.yml, content/, projects/ and themes/; press Ctrl-C to stop.")
@@ -187,8 +190,9 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool
 
 
 def _warm_notebooks(root: Path) -> None:
-    """Import nbconvert once, in the background: a notebook saved later is then converted in
-    this process in a fraction of a second, instead of in a worker that imports it again."""
+    """Import nbconvert once, before the first rebuild: a notebook saved later is then
+    converted in this process in a fraction of a second, instead of in a worker that imports
+    it again."""
     if any(next(root.glob(f"{folder}/**/*.ipynb"), None) for folder in ("projects", "content")):
         with contextlib.suppress(Exception):
             import nbconvert.exporters  # noqa: F401
