@@ -89,8 +89,9 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
         config, inventory.documents, themes.nbconvert_dirs(dirs), reporter, keys, cache, idle)
     report.cached, report.rendered = cached, len(inventory.documents) - cached
     diagnostics += read_diags
-    documents, slug_errors = make_documents(reads)
-    errors += slug_errors + check_collisions(documents)
+    documents, slug_errors = make_documents(reads, config.root)
+    documents, collisions = check_collisions(documents)
+    errors += slug_errors + collisions
     if errors and not keep_going:
         raise BuildFailed(errors)
     report.failed = errors[:MAX_ERRORS]

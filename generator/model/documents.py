@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from .config import Config
 
 Kind = Literal["post", "project", "page"]
+Role = Literal["", "overview", "chapter"]
 Format = str  # a reader's name: the registry in `readers/` maps file extensions to them
 
 
@@ -25,6 +26,10 @@ class Source:
     abs_path: Path
     kind: Kind
     format: Format
+    # A project of several notebooks is a folder under projects/: its sources carry the
+    # folder (`group`, e.g. "projects/course-a") and their `role` in it.
+    group: str = ""
+    role: Role = ""
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,12 @@ class Site:
     tags: tuple[tuple[str, str, tuple[Document, ...]], ...]  # (tag, slug, documents)
     build_date: dt.datetime | None = None
     neighbours: dict[str, tuple[Document | None, Document | None]] = field(default_factory=dict)
+    # Projects of several notebooks: each overview's chapters in reading order (by the
+    # overview's URL), each chapter's project, and its (previous, next) chapters.
+    chapters: dict[str, tuple[Document, ...]] = field(default_factory=dict)
+    project_of: dict[str, Document] = field(default_factory=dict)
+    chapter_nav: dict[str, tuple[Document | None, Document | None]] = field(
+        default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -99,8 +99,12 @@ class AnchorSet:
 
 
 def _inline_text(token: Token) -> str:
-    return "".join(child.content for child in token.children or []
-                   if child.type in ("text", "code_inline", "math_inline"))
+    """The plain text of a paragraph: the lines of a paragraph joined with spaces (not glued
+    into "this process.This section"), markup and HTML left out."""
+    parts = [" " if child.type in ("softbreak", "hardbreak") else child.content
+             for child in token.children or []
+             if child.type in ("text", "code_inline", "math_inline", "softbreak", "hardbreak")]
+    return " ".join("".join(parts).split())
 
 
 def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offset: int = 0,

@@ -7,8 +7,9 @@ pages, tags and previous/next links right after any edit.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..model.documents import Document, Meta, Rendered, Site, Source
@@ -40,13 +41,23 @@ def document_slug(source: Source, meta: Meta) -> str:
         return slug
     path = PurePosixPath(source.rel_path)
     stem = path.stem
-    if stem.lower() in ("index", "readme", "main") and len(path.parts) > 2:
+    folder_index = stem.lower() in ("index", "readme", "main") and len(path.parts) > 2
+    if source.role == "overview" or (folder_index and source.role != "chapter"):
         stem = path.parent.name
     return slugify(date_from_filename(stem)[1])
 
 
 def document_url(source: Source, slug: str) -> str:
     """The URL path of a document, relative to the base path."""
+    if source.group:  # a project of several notebooks: projects/NAME/ and its chapters
+        base = f"{DOCUMENT_DIRS['project']}/{slugify(source.group.split('/')[-1])}/"
+        if source.role == "overview":
+            return base
+        path = PurePosixPath(source.rel_path)
+        below = "".join(f"{slugify(p)}/" for p in path.parent.parts[2:])
+        if path.stem.lower() == "index" and below:
+            return base + below  # projects/NAME/part-1/index.ipynb is the page of part-1
+        return f"{base}{below}{slug}/"
     if source.kind in DOCUMENT_DIRS:
         return f"{DOCUMENT_DIRS[source.kind]}/{slug}/"
     parent = PurePosixPath(source.rel_path).parent.parts[1:]  # below content/
@@ -64,9 +75,12 @@ def make_document(source: Source, meta: Meta, rendered: Rendered) -> Document:
     return Document(source, meta, slug, document_url(source, slug), rendered)
 
 
-def make_documents(reads: list[tuple[Source, Meta, Rendered]]
+def make_documents(reads: list[tuple[Source, Meta, Rendered]], root: Path
                    ) -> tuple[list[Document], list[PortfolioError]]:
-    """Give every document read its slug and URL; an unsafe slug is an error for that one."""
+    """Give every document read its slug and URL; an unsafe slug is an error for that one.
+
+    A project of several notebooks without an overview file gets one made from its folder's
+    name and its first chapter."""
     documents: list[Document] = []
     errors: list[PortfolioError] = []
     for source, meta, rendered in reads:
@@ -74,11 +88,46 @@ def make_documents(reads: list[tuple[Source, Meta, Rendered]]
             documents.append(make_document(source, meta, rendered))
         except PortfolioError as exc:
             errors.append(exc)
+    groups: dict[str, list[Document]] = {}
+    for doc in documents:
+        if doc.source.group:
+            groups.setdefault(doc.source.group, []).append(doc)
+    for folder, members in sorted(groups.items()):
+        if any(d.source.role == "overview" for d in members):
+            continue
+        chapters = order_chapters(members)
+        source = Source(folder + "/", root / folder, "project", "folder", group=folder,
+                        role="overview")
+        meta = Meta(title=folder_title(folder.split("/")[-1]),
+                    date=max((d.date for d in chapters if d.date), default=None),
+                    summary=chapters[0].meta.summary or chapters[0].rendered.summary,
+                    tags=tuple(dict.fromkeys(t for d in chapters for t in d.meta.tags)))
+        documents.append(make_document(source, meta, Rendered(html="")))
     return documents, errors
 
 
-def check_collisions(documents: list[Document]) -> list[PortfolioError]:
-    """Two sources that would write the same page (also when only the case differs)."""
+def folder_title(name: str) -> str:
+    """`deep-learning_course` -> 'Deep Learning Course': a folder's name as a title."""
+    words = re.sub(r"[_\s-]+", " ", name).split()
+    return " ".join(w[:1].upper() + w[1:] for w in words) or name
+
+
+def natural_key(path: str) -> tuple[tuple[int, int, str], ...]:
+    """Sort `01.2-a` before `01.10-b` and `chapter-9` before `chapter-10`, as a reader does."""
+    return tuple((0, int(t), "") if t.isdigit() else (1, 0, t.lower())
+                 for t in re.split(r"(\d+)", path) if t)
+
+
+def order_chapters(chapters: list[Document]) -> list[Document]:
+    """A project's chapters in reading order: `order:` first, then the file path."""
+    return sorted((d for d in chapters if d.source.role == "chapter"),
+                  key=lambda d: (d.meta.order, natural_key(d.source.rel_path)))
+
+
+def check_collisions(documents: list[Document]
+                     ) -> tuple[list[Document], list[PortfolioError]]:
+    """Two sources that would write the same page (also when only the case differs): the
+    error names both, and only the first is kept (so `--keep-going` builds the rest)."""
     errors: list[PortfolioError] = []
     seen: dict[str, Document] = {}
     for doc in documents:
@@ -97,23 +146,40 @@ def check_collisions(documents: list[Document]) -> list[PortfolioError]:
                 hint="give one of them another 'slug:' in its front matter"))
         else:
             seen[key] = doc
-    return errors
+    return list(seen.values()), errors
 
 
 def assemble(config: Config, documents: list[Document], *, today: dt.date, drafts: bool = False,
              build_date: dt.datetime | None = None) -> Site:
-    """Drop drafts and future posts, sort, group by tag, link neighbours."""
+    """Drop drafts and future posts, sort, group by tag, link neighbours and chapters.
+
+    A project of several notebooks counts once among the projects (its overview); its
+    chapters are reached from it."""
     visible = [d for d in documents
                if (drafts or not d.meta.draft)
                and (drafts or d.kind != "post" or d.date is None or d.date <= today)]
     posts = sorted((d for d in visible if d.kind == "post"),
                    key=lambda d: (d.date or dt.date.min, d.slug), reverse=True)
-    projects = sorted((d for d in visible if d.kind == "project"),
+    projects = sorted((d for d in visible if d.kind == "project"
+                       and d.source.role != "chapter"),
                       key=lambda d: (not d.meta.featured, d.meta.order,
                                      -(d.date or dt.date.min).toordinal(), d.title.lower()))
     pages = sorted((d for d in visible if d.kind == "page"), key=lambda d: d.url)
+    chapters: dict[str, tuple[Document, ...]] = {}
+    project_of: dict[str, Document] = {}
+    chapter_nav: dict[str, tuple[Document | None, Document | None]] = {}
+    for overview in projects:
+        if overview.source.role != "overview":
+            continue
+        members = order_chapters([d for d in visible if d.source.group == overview.source.group])
+        chapters[overview.url] = tuple(members)
+        for index, doc in enumerate(members):
+            project_of[doc.url] = overview
+            chapter_nav[doc.url] = (members[index - 1] if index > 0 else None,
+                                    members[index + 1] if index + 1 < len(members) else None)
+    in_order = [d for members in chapters.values() for d in members]
     by_tag: dict[str, _TagGroup] = {}
-    for doc in [*posts, *projects]:
+    for doc in [*posts, *projects, *in_order]:
         for tag in doc.meta.tags:
             slug = slugify(tag)
             by_tag.setdefault(slug, _TagGroup(tag)).docs.append(doc)
@@ -123,6 +189,7 @@ def assemble(config: Config, documents: list[Document], *, today: dt.date, draft
         newer = posts[index - 1] if index > 0 else None
         older = posts[index + 1] if index + 1 < len(posts) else None
         neighbours[doc.url] = (older, newer)
-    return Site(config=config, documents=tuple([*posts, *projects, *pages]), posts=tuple(posts),
-                projects=tuple(projects), pages=tuple(pages), tags=tags, build_date=build_date,
-                neighbours=neighbours)
+    return Site(config=config, documents=tuple([*posts, *projects, *in_order, *pages]),
+                posts=tuple(posts), projects=tuple(projects), pages=tuple(pages), tags=tags,
+                build_date=build_date, neighbours=neighbours, chapters=chapters,
+                project_of=project_of, chapter_nav=chapter_nav)

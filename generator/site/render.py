@@ -140,6 +140,7 @@ class Renderer:
             "repo_url": repo_url(meta.repo) if meta.repo and doc.source.format == "markdown"
             else "", "colab_url": "", "github_url": "", "download_url": "",
             "extra": dict(meta.extra),
+            "chapter_count": len(self.site.chapters.get(doc.url, ())),
         }
         if doc.is_notebook:
             ctx["download_url"] = self.url(doc.url + PurePosixPath(doc.source.rel_path).name)
@@ -176,7 +177,23 @@ class Renderer:
             return ""
         if doc.rendered.thumbnail:
             return self.url(doc.url + doc.rendered.thumbnail)
+        for chapter in self.site.chapters.get(doc.url, ()):  # a project's first figure
+            if chapter.rendered.thumbnail and not chapter.meta.image:
+                return self.url(chapter.url + chapter.rendered.thumbnail)
         return ""
+
+    def _chapters(self, doc: Document, views: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """What a project page of several notebooks shows besides its own body: the project
+        (on a chapter), its chapters in order, and the chapters before and after this one."""
+        site = self.site
+        project = site.project_of.get(doc.url)
+        members = site.chapters.get(project.url if project else doc.url, ())
+        previous, following = site.chapter_nav.get(doc.url, (None, None))
+        return {"project": views[project.url] if project else None,
+                "chapters": [views[d.url] for d in members],
+                "chapter_number": members.index(doc) + 1 if doc in members else 0,
+                "prev_chapter": views[previous.url] if previous else None,
+                "next_chapter": views[following.url] if following else None}
 
     # -- pages --------------------------------------------------------------------------------
     def page(self, template: str, path: str, *, content: Callable[[], str] | None = None,
@@ -233,11 +250,14 @@ class Renderer:
                 content=partial(self.body, doc),
                 content_key=body_key,
                 older=views[older.url] if older else None,
-                newer=views[newer.url] if newer else None))
+                newer=views[newer.url] if newer else None,
+                **self._chapters(doc, views)))
             outputs += [self.asset(doc, asset) for asset in doc.rendered.assets]
         posts = [views[d.url] for d in site.posts]
         projects = [views[d.url] for d in site.projects]
-        featured = [p for p in projects if p["featured"]] or projects[:3]
+        chapters = [views[d.url] for members in site.chapters.values() for d in members]
+        # a chapter counts with its project, but can be featured on its own
+        featured = [p for p in projects + chapters if p["featured"]] or projects[:3]
         outputs.append(self._route(routes.HOME, featured=featured[:6], posts=posts[:5],
                                    projects=projects))
         outputs += self._paginated(posts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model.documents import Kind, Source
@@ -116,19 +116,79 @@ def discover(root: Path, formats: Mapping[str, str], exclude: tuple[str, ...] = 
             fmt = formats[suffix]
             kind: Kind
             if parts[0] == "projects":
-                if len(parts) > 2 and parts[-1].lower() == "readme.md":
-                    continue  # a project folder's README describes the folder, not a page
                 kind = "project"
             elif len(parts) > 2 and parts[1] == "posts":
+                if parts[-1].lower() == "readme.md":
+                    inv.warnings.append((rel, "skipped: a README describes the folder; it is "
+                                              "not a post"))
+                    continue
                 kind = "post"
             else:
                 kind = "page"
             inv.documents.append(Source(rel, root / rel, kind, fmt))
         elif suffix in ASSET_EXTENSIONS:
             inv.assets.append(rel)
-    inv.documents.sort(key=lambda s: s.rel_path)
+        elif suffix in _OTHER_FORMATS:
+            inv.warnings.append((rel, f"skipped: portfolio does not read {suffix} files "
+                                      "(Markdown .md and notebooks .ipynb are read)"))
+    inv.documents = group_projects(sorted(inv.documents, key=lambda s: s.rel_path), inv)
     inv.assets.sort()
     return inv
+
+
+_OTHER_FORMATS = {".rst", ".rmd", ".qmd", ".txt", ".docx", ".doc", ".odt", ".org", ".adoc",
+                  ".tex", ".html", ".htm", ".textile", ".pages"}
+OVERVIEW_NAMES = ("index.ipynb", "index.md", "readme.md")  # in this order of preference
+
+
+def group_projects(sources: list[Source], inv: Inventory) -> list[Source]:
+    """Mark the projects that are folders of several notebooks (or Markdown chapters).
+
+    A folder `projects/NAME/` holding two or more documents (at any depth) is one project:
+    its documents are chapters, and an `index.ipynb`, `index.md` or `README.md` directly in
+    it is the project's overview. A folder with one document stays a project of its own, as
+    is a file directly in `projects/`; a README there describes the folder and is skipped."""
+    folders: dict[str, list[Source]] = {}
+    for source in sources:
+        parts = source.rel_path.split("/")
+        if source.kind == "project" and len(parts) > 2:
+            folders.setdefault("/".join(parts[:2]), []).append(source)
+    marked: dict[str, Source] = {}
+    skipped: set[str] = set()
+    for folder, members in folders.items():
+        top = {s.rel_path.rsplit("/", 1)[-1].lower(): s for s in members
+               if s.rel_path.count("/") == 2}
+        overview = next((top[n] for n in OVERVIEW_NAMES if n in top), None)
+        readmes = [s for s in members if s.rel_path.rsplit("/", 1)[-1].lower() == "readme.md"
+                   and s is not overview]
+        chapters = [s for s in members if s is not overview and s not in readmes]
+        if len(chapters) < 2:  # a project of its own, as it always was
+            readmes += [overview] if overview is not None and overview.rel_path.lower() \
+                .endswith("readme.md") else []
+            for readme in readmes:
+                inv.warnings.append((readme.rel_path, "skipped: a README describes the "
+                                     "folder; it is not a page of its own"))
+                skipped.add(readme.rel_path)
+            continue
+        for readme in readmes:
+            inv.warnings.append((readme.rel_path, "skipped: a README in a chapter folder "
+                                 "is not a chapter"))
+            skipped.add(readme.rel_path)
+        if overview is not None:
+            marked[overview.rel_path] = replace(overview, group=folder, role="overview")
+        for chapter in chapters:
+            marked[chapter.rel_path] = replace(chapter, group=folder, role="chapter")
+    out = []
+    for source in sources:
+        if source.rel_path in skipped:
+            continue
+        if source.kind == "project" and source.rel_path.count("/") == 1 and \
+                source.rel_path.lower() == "projects/readme.md":
+            inv.warnings.append((source.rel_path, "skipped: a README describes the folder; it "
+                                 "is not a project"))
+            continue
+        out.append(marked.get(source.rel_path, source))
+    return out
 
 
 def asset_url_path(rel: str) -> str:

@@ -1,0 +1,172 @@
+"""Real folders: a folder of notebooks under projects/ is one project with chapters, files
+written for other tools are skipped with a word, and summaries read as sentences."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from generator.build import RecordingReporter, build
+from generator.model.errors import BuildFailed
+
+CONFIG = """\
+title: Learning in public
+url: https://learner.github.io/ml/
+author:
+  name: A Learner
+github:
+  owner: learner
+  repo: ml
+  branch: main
+"""
+
+
+def notebook(title: str, text: str, **metadata: object) -> str:
+    """A small nbformat 4.5 notebook: a heading and a paragraph, one code cell with output."""
+    return json.dumps({
+        "cells": [
+            {"cell_type": "markdown", "id": "m1", "metadata": {}, "source": [f"# {title}\n\n",
+                                                                           text]},
+            {"cell_type": "code", "id": "c1", "metadata": {}, "execution_count": 1,
+             "outputs": [{"output_type": "stream", "name": "stdout", "text": ["42\n"]}],
+             "source": ["print(42)"]},
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"}, **metadata},
+        "nbformat": 4, "nbformat_minor": 5})
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+def page(out: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((out / url / "index.html").read_text("utf-8"), "html.parser")
+
+
+def two_courses(root: Path) -> Path:
+    """Two course folders whose notebooks share names, and a single-notebook folder."""
+    return write(root, {
+        "portfolio.yml": CONFIG,
+        "projects/course-a/01-intro.ipynb": notebook("Intro to A", "Why this course.\n"
+                                                     "What it covers."),
+        "projects/course-a/02-data.ipynb": notebook("Data", "Loading the data."),
+        "projects/course-a/9-nine.ipynb": notebook("Nine", "The ninth lesson."),
+        "projects/course-a/10-ten.ipynb": notebook("Ten", "The tenth lesson."),
+        "projects/course-b/README.md": "---\ntitle: The B Book\nsummary: A whole book of "
+                                       "notebooks.\ntags: [book]\n---\nRead it in order.\n",
+        "projects/course-b/01-intro.ipynb": notebook("Intro to B", "Start here."),
+        "projects/course-b/part-2/01.02-deeper.ipynb": notebook("Deeper", "Going on."),
+        "projects/iris/iris-eda.ipynb": notebook("Iris EDA", "Looking at flowers."),
+    })
+
+
+def test_a_folder_of_notebooks_is_one_project_with_chapters_in_order(tmp_path: Path) -> None:
+    root = two_courses(tmp_path / "site")
+    out = tmp_path / "out"
+    report = build(root, out_dir=out)
+    assert report.projects == 3  # course-a, course-b, iris: a folder counts once
+    assert not [d for d in report.diagnostics if "broken" in d.message], report.diagnostics
+
+    gallery = page(out, "projects")
+    cards = [a.get_text(strip=True) for a in gallery.select(".card-title a")]
+    assert sorted(cards) == ["Course A", "Iris EDA", "The B Book"]
+    course_a_card = next(c for c in gallery.select(".card") if "Course A" in c.get_text())
+    assert "4 notebooks" in course_a_card.get_text()
+
+    overview = page(out, "projects/course-a")
+    assert overview.h1.get_text(strip=True) == "Course A"  # the folder's name
+    listed = [li.a.get_text(strip=True) for li in overview.select(".chapter-list li")]
+    assert listed == ["Intro to A", "Data", "Nine", "Ten"]  # 9 before 10, as a reader counts
+    hrefs = [li.a["href"] for li in overview.select(".chapter-list li")]
+    assert hrefs == ["/ml/projects/course-a/01-intro/", "/ml/projects/course-a/02-data/",
+                     "/ml/projects/course-a/9-nine/", "/ml/projects/course-a/10-ten/"]
+    first = overview.select(".chapter-list li")[0].select_one(".summary").get_text()
+    assert first == "Why this course. What it covers."  # the lines joined by a space
+    assert overview.select_one(".lede").get_text() == first  # the first chapter's summary
+
+    chapter = page(out, "projects/course-a/02-data")
+    crumbs = [a.get_text(strip=True) for a in chapter.select(".eyebrow a")]
+    assert crumbs == ["Projects", "Course A"]
+    assert "Chapter 2 of 4" in chapter.select_one(".meta").get_text()
+    assert chapter.select_one("a[rel=prev]")["href"] == "/ml/projects/course-a/01-intro/"
+    assert chapter.select_one("a[rel=next]")["href"] == "/ml/projects/course-a/9-nine/"
+    current = chapter.select_one(".project-toc a[aria-current=page]")
+    assert current.get_text(strip=True) == "Data"
+    colab = chapter.select_one("a.badge-colab")["href"]
+    assert colab.endswith("/github/learner/ml/blob/main/projects/course-a/02-data.ipynb")
+    assert (out / "projects/course-a/02-data/02-data.ipynb").is_file()  # Download .ipynb
+    assert page(out, "projects/course-a/01-intro").select_one("a[rel=prev]") is None
+
+    # the same file name in another course is another page
+    assert page(out, "projects/course-b/01-intro").h1.get_text(strip=True) == "Intro to B"
+    book = page(out, "projects/course-b")
+    assert book.h1.get_text(strip=True) == "The B Book"  # from the README's front matter
+    assert "Read it in order." in book.select_one(".prose").get_text()
+    assert [li.a["href"] for li in book.select(".chapter-list li")] == [
+        "/ml/projects/course-b/01-intro/", "/ml/projects/course-b/part-2/01-02-deeper/"]
+    # a folder with one notebook is a project of its own, as always
+    assert page(out, "projects/iris-eda").h1.get_text(strip=True) == "Iris EDA"
+    home = page(out, "")
+    assert len(home.select(".card")) == 3  # chapters are not cards of their own
+
+
+def test_a_featured_chapter_is_shown_on_the_home_page(tmp_path: Path) -> None:
+    root = two_courses(tmp_path / "site")
+    (root / "projects/course-a/02-data.ipynb").write_text(notebook(
+        "Data", "Loading the data.", portfolio={"featured": True}), "utf-8")
+    out = tmp_path / "out"
+    build(root, out_dir=out)
+    titles = [a.get_text(strip=True) for a in page(out, "").select(".card-title a")]
+    assert "Data" in titles
+
+
+def test_readmes_and_other_formats_are_skipped_with_a_word(tmp_path: Path) -> None:
+    root = write(tmp_path / "site", {
+        "portfolio.yml": CONFIG,
+        "content/posts/README.md": "# My posts\n\nWritten for another tool.\n",
+        "content/posts/2024-03-01-hello.md": "---\ntitle: Hello\n---\nHi.\n",
+        "content/posts/2024-03-02-notes.rst": "Notes\n=====\n",
+        "content/posts/2024-03-03-draft.qmd": "---\ntitle: Q\n---\n",
+        "projects/README.md": "# All my projects\n",
+        "projects/solo/README.md": "# Solo\n",
+        "projects/solo/solo.ipynb": notebook("Solo", "Alone."),
+    })
+    out = tmp_path / "out"
+    reporter = RecordingReporter()
+    report = build(root, out_dir=out, reporter=reporter)
+    assert report.posts == 1 and report.projects == 1
+    messages = {d.path: d.message for d in report.diagnostics}
+    assert "not a post" in messages["content/posts/README.md"]
+    assert "not a project" in messages["projects/README.md"]
+    assert "describes the folder" in messages["projects/solo/README.md"]
+    assert ".rst" in messages["content/posts/2024-03-02-notes.rst"]
+    assert ".qmd" in messages["content/posts/2024-03-03-draft.qmd"]
+    assert not (out / "blog/readme").exists()
+
+
+def test_a_real_collision_names_both_and_keep_going_builds_the_rest(tmp_path: Path) -> None:
+    root = write(tmp_path / "site", {
+        "portfolio.yml": CONFIG,
+        "projects/knn.ipynb": notebook("KNN", "One."),
+        "projects/other/knn.ipynb": notebook("KNN again", "Two."),
+        "projects/trees.ipynb": notebook("Trees", "Three."),
+    })
+    with pytest.raises(BuildFailed) as failed:
+        build(root, out_dir=tmp_path / "out")
+    text = str(failed.value.errors[0])
+    assert "projects/knn.ipynb" in text and "projects/other/knn.ipynb" in text
+    assert not (tmp_path / "out").exists()  # nothing published without --keep-going
+
+    with pytest.raises(BuildFailed) as kept:
+        build(root, out_dir=tmp_path / "out", keep_going=True)
+    assert kept.value.published
+    assert page(tmp_path / "out", "projects/trees").h1.get_text(strip=True) == "Trees"
+    assert page(tmp_path / "out", "projects/knn").h1.get_text(strip=True) == "KNN"
