@@ -170,3 +170,22 @@ def test_a_real_collision_names_both_and_keep_going_builds_the_rest(tmp_path: Pa
     assert kept.value.published
     assert page(tmp_path / "out", "projects/trees").h1.get_text(strip=True) == "Trees"
     assert page(tmp_path / "out", "projects/knn").h1.get_text(strip=True) == "KNN"
+
+
+def test_an_automatic_summary_is_not_repeated_as_the_lede(tmp_path: Path) -> None:
+    root = write(tmp_path / "site", {
+        "portfolio.yml": CONFIG,
+        "content/posts/2024-05-01-auto.md": "---\ntitle: Auto\n---\nThe first paragraph,\n"
+                                             "on two lines.\n\nThe second.\n",
+        "content/posts/2024-05-02-given.md": "---\ntitle: Given\nsummary: Written by hand.\n"
+                                              "---\nThe body.\n",
+    })
+    out = tmp_path / "out"
+    build(root, out_dir=out)
+    auto = page(out, "blog/auto")
+    assert auto.select_one(".lede") is None  # the body starts with it already
+    assert auto.find("meta", attrs={"name": "description"})["content"] == \
+        "The first paragraph, on two lines."
+    blog = BeautifulSoup((out / "blog/index.html").read_text("utf-8"), "html.parser")
+    assert "The first paragraph, on two lines." in blog.get_text(" ")  # cards keep it
+    assert page(out, "blog/given").select_one(".lede").get_text() == "Written by hand."

@@ -141,6 +141,9 @@ class Renderer:
             else "", "colab_url": "", "github_url": "", "download_url": "",
             "extra": dict(meta.extra),
             "chapter_count": len(self.site.chapters.get(doc.url, ())),
+            # the page's own lede: only a summary the author wrote (an automatic one is the
+            # body's first paragraph, which the reader is about to read anyway)
+            "lede": meta.summary,
         }
         if doc.is_notebook:
             ctx["download_url"] = self.url(doc.url + PurePosixPath(doc.source.rel_path).name)
