@@ -189,3 +189,25 @@ def test_an_automatic_summary_is_not_repeated_as_the_lede(tmp_path: Path) -> Non
     blog = BeautifulSoup((out / "blog/index.html").read_text("utf-8"), "html.parser")
     assert "The first paragraph, on two lines." in blog.get_text(" ")  # cards keep it
     assert page(out, "blog/given").select_one(".lede").get_text() == "Written by hand."
+
+
+def test_a_project_page_shows_the_cover_image_its_author_chose(tmp_path: Path) -> None:
+    import base64
+
+    pixel = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9Q"
+                             "DwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    root = write(tmp_path / "site", {
+        "portfolio.yml": CONFIG,
+        "projects/churn/churn.ipynb": notebook("Churn", "Who leaves.",
+                                               portfolio={"image": "cover.png"}),
+        "projects/plain.ipynb": notebook("Plain", "No cover."),
+    })
+    (root / "projects/churn/cover.png").write_bytes(pixel)
+    out = tmp_path / "out"
+    report = build(root, out_dir=out)
+    cover = page(out, "projects/churn").select_one(".doc-cover img")
+    assert cover["src"] == "/ml/projects/churn/cover.png"
+    assert cover["alt"] == "Cover image of Churn"
+    assert (out / "projects/churn/cover.png").is_file()
+    assert page(out, "projects/plain").select_one(".doc-cover") is None
+    assert not [d for d in report.diagnostics if "broken" in d.message or "alt" in d.message]

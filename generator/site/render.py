@@ -144,6 +144,7 @@ class Renderer:
             # the page's own lede: only a summary the author wrote (an automatic one is the
             # body's first paragraph, which the reader is about to read anyway)
             "lede": meta.summary,
+            "cover": bool(meta.image),  # the author chose the image: show it on the page
         }
         if doc.is_notebook:
             ctx["download_url"] = self.url(doc.url + PurePosixPath(doc.source.rel_path).name)
