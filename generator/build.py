@@ -21,7 +21,7 @@ from .incremental.keys import BuildKeys
 from .incremental.lock import build_lock
 from .incremental.manifest import Manifest, build_inputs, marker_digest, today_key
 from .incremental.reuse import PreviousOutputs
-from .incremental.store import State
+from .incremental.store import State, atomic_write
 from .model.config import Config, load_config
 from .model.documents import Output
 from .model.errors import MAX_ERRORS, BuildFailed, Diagnostic, SourceError
@@ -139,8 +139,10 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
             "drafts": drafts, "strict": strict, "today": today_key()})
         if use_cache and not force and fingerprint == manifest.fingerprint and \
                 manifest.marker and manifest.marker == marker_digest(out / MARKER):
-            report = BuildReport(out_dir=out, up_to_date=True,
+            report = BuildReport(out_dir=out, up_to_date=True, diagnostics=manifest.warnings,
                                  seconds=time.perf_counter() - started)
+            if manifest.warnings and State(root).warnings.is_file():
+                report.warnings_file = State(root).warnings
             reporter.finish(report)
             return report
         previous = PreviousOutputs(root, out, keys.code, enabled=use_cache and not force)
@@ -181,14 +183,28 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         for note in notes:
             reporter.diagnostic(Diagnostic(note, out.name))
         previous.save(outputs, skip=set(foreign))  # after the swap: what the next build keeps
+        report.warnings_file = _write_warnings(State(root).warnings, report.diagnostics)
         if not report.failed:
-            manifest.save(fingerprint, marker_digest(out / MARKER))
+            manifest.save(fingerprint, marker_digest(out / MARKER), report.diagnostics)
             site.cache.prune()
     report.seconds = time.perf_counter() - started
     reporter.finish(report)
     if report.failed:
         raise BuildFailed(report.failed, published=True)
     return report
+
+
+def _write_warnings(path: Path, diagnostics: list[Diagnostic]) -> Path | None:
+    """List every warning in `.portfolio/warnings.txt` (the terminal shows the first few)."""
+    try:
+        if not diagnostics:
+            path.unlink(missing_ok=True)
+            return None
+        atomic_write(path, "".join(f"{d}\n" for d in diagnostics).encode("utf-8",
+                                                                          "surrogatepass"))
+        return path
+    except OSError:
+        return None  # a read-only state folder: the terminal still shows them
 
 
 def _report(reporter: Reporter, diagnostics: list[Diagnostic]) -> None:

@@ -51,8 +51,9 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             for error in exc.errors:
                 click.secho(format_error(error), err=True, fg="red")
             more = exc.total - len(exc.errors)
-            tail = f" (and {more} more)" if more > 0 else ""
-            _fail(f"Build failed: {exc.total} error(s){tail}. {exc.outcome()}")
+            tail = f" ({more} not shown)" if more > 0 else ""
+            count = f"{exc.total} error{'s' * (exc.total != 1)}"
+            _fail(f"Build failed: {count}{tail}. {exc.outcome()}")
         except UsageError as exc:
             _fail(format_error(exc), Exit.USAGE)
         except PortfolioError as exc:
@@ -109,16 +110,18 @@ def cli(debug: bool) -> None:
 @click.option("--force", is_flag=True,
               help="Write into a non-empty output folder not made by portfolio (keeps its files).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print every warning, not only the first "
+              "30 (all of them are also in .portfolio/warnings.txt).")
 @handle_errors
 def build(site: str | None, out: str | None, drafts: bool, strict: bool, keep_going: bool,
-          base_url: str | None, force: bool, quiet: bool) -> None:
+          base_url: str | None, force: bool, quiet: bool, verbose: bool) -> None:
     """Build the site into its output folder."""
     from .build import build as run_build
     from .console import ConsoleReporter
     from .model.errors import PortfolioError
 
     root = site_root(site)
-    reporter = ConsoleReporter(quiet=quiet)
+    reporter = ConsoleReporter(quiet=quiet, verbose=verbose)
     try:
         report = run_build(root, out_dir=out, drafts=drafts, strict=strict,
                            keep_going=keep_going, force=force, base_url=base_url,
@@ -305,12 +308,12 @@ def check(site: str | None, base_url: str | None, strict: bool, no_git: bool) ->
     from .commands.check import check_site
 
     findings = check_site(site_root(site), base_url=base_url, git=not no_git)
-    for finding in findings:
-        click.secho(str(finding), fg="yellow", err=True)
+    for finding in findings:  # the report is the command's output: stdout, for a pipe or file
+        click.secho(str(finding), fg="yellow")
     if not findings:
         click.echo("No problems found.")
         return
-    click.echo(f"{len(findings)} problem(s) found.", err=True)
+    click.echo(f"{len(findings)} problem{'s' * (len(findings) != 1)} found.")
     if strict:
         sys.exit(int(Exit.FAILED))
 

@@ -22,8 +22,9 @@ MAX_WARNINGS = 30  # a corpus-wide problem should not scroll the summary off the
 class ConsoleReporter:
     """Shows progress for builds with more than a handful of documents to render."""
 
-    def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
-        self.quiet = quiet
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None,
+                 verbose: bool = False) -> None:
+        self.quiet, self.verbose = quiet, verbose
         self.stream = stream or sys.stderr
         self.tty = self.stream.isatty() and not os.environ.get("CI")
         self.total = 0
@@ -63,16 +64,27 @@ class ConsoleReporter:
             self._bar.__exit__(None, None, None)
             self._bar = None
 
-    def warnings(self, limit: int = MAX_WARNINGS) -> None:
-        """Print the warnings, at most `limit` of them, then how many more there are."""
-        for diag in self.diagnostics[:limit]:
+    def warnings(self, limit: int = MAX_WARNINGS, listing: Path | None = None) -> None:
+        """Print the warnings (all of them with --verbose, else the first `limit`), then
+        how many were not printed and where they all are."""
+        shown = self.diagnostics if self.verbose else self.diagnostics[:limit]
+        for diag in shown:
             click.secho(f"warning: {diag}", fg="yellow", err=True)
-        if len(self.diagnostics) > limit:
-            click.secho(f"... and {len(self.diagnostics) - limit} more warnings", fg="yellow",
-                        err=True)
+        hidden = len(self.diagnostics) - len(shown)
+        if hidden:
+            where = f"all of them are in {_display(listing)}, or " if listing else ""
+            click.secho(f"... {hidden} more warning{'s' * (hidden != 1)} not shown ({where}"
+                        "run with -v to print them all)", fg="yellow", err=True)
 
     def summary(self, report: BuildReport, root: Path) -> None:
-        self.warnings()
+        if report.up_to_date and not self.verbose:
+            count = len(report.diagnostics)
+            if count:  # nothing was built: say there are warnings, do not repeat them all
+                click.secho(f"{count} warning{'s' * (count != 1)} from the last build (run "
+                            "with -v to see them)", fg="yellow", err=True)
+        else:
+            self.diagnostics = self.diagnostics or list(report.diagnostics)
+            self.warnings(listing=report.warnings_file)
         if self.quiet:
             return
         try:
@@ -92,3 +104,11 @@ class ConsoleReporter:
         click.echo(f"Built {', '.join(parts)} ({report.files} files{cache}) in "
                    f"{report.seconds:.1f} s")
         click.echo(f"Site written to {where}/ - preview it with 'portfolio serve'.")
+
+
+def _display(path: Path) -> str:
+    """A path as the user typed it: relative to the current folder when it is below it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

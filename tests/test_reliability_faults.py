@@ -277,7 +277,7 @@ def test_F6_notebook_fails_inside_nbconvert(tmp_path: Path) -> None:
     assert "projects/x.ipynb" in text and "Nothing was written" in text
     assert digest(out) == old
     text = assert_clean(cli("build", "--keep-going", cwd=root), 1)
-    assert "1 error(s)" in text and "projects/x.ipynb" in text and "--keep-going" in text
+    assert "1 error." in text and "projects/x.ipynb" in text and "--keep-going" in text
     assert "previous site was left" not in text
     assert (out / "projects/ok/index.html").is_file()
     assert (out / "blog/good/index.html").is_file()

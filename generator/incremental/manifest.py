@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from ..model.errors import Diagnostic
 from .keys import FORMAT, BuildKeys
 from .store import Record, State
 
@@ -26,6 +27,13 @@ class Manifest:
         self.hashes: dict[str, Any] = hashes if isinstance(hashes, dict) else {}
         self.fingerprint = str(data.get("fingerprint", ""))
         self.marker = str(data.get("marker", ""))
+        warnings = data.get("warnings")
+        # the last good build's warnings, repeated by a build that has nothing to do
+        self.warnings: list[Diagnostic] = [
+            Diagnostic(str(w[0]), w[1] if isinstance(w[1], str) else None,
+                       w[2] if isinstance(w[2], int) else None)
+            for w in (warnings if isinstance(warnings, list) else [])
+            if isinstance(w, list) and len(w) == 3]
         self._new_hashes: dict[str, dict[str, Any]] = {}
 
     def sha(self, root: Path, rel: str) -> str:
@@ -57,8 +65,9 @@ class Manifest:
             digest.update(f"{rel}\0{self.sha(root, rel)}\n".encode())
         return digest.hexdigest()
 
-    def save(self, fingerprint: str, marker: str) -> None:
+    def save(self, fingerprint: str, marker: str, warnings: list[Diagnostic]) -> None:
         self.record.save({"fingerprint": fingerprint, "marker": marker,
+                          "warnings": [[d.message, d.path, d.line] for d in warnings],
                           "hashes": dict(sorted(self._new_hashes.items()))})
 
 

@@ -2,7 +2,8 @@
 
 Everything a build leaves for the next one is under `.portfolio/` in the site root, and every
 store is named here: the reader cache, the manifest (no-op check), the pages of the last build
-(page reuse), the checks' memos, the spare output tree, the compiled templates and the lock.
+(page reuse), the checks' memos, the spare output tree, the compiled templates, the
+last build's warnings and the lock.
 Nothing in it is trusted: a missing, damaged or foreign file only makes the next build slower.
 """
 
@@ -55,6 +56,10 @@ class State:
     @property
     def templates(self) -> Path:
         return self.dir / "jinja"  # compiled templates (Jinja's bytecode cache)
+
+    @property
+    def warnings(self) -> Path:
+        return self.dir / "warnings.txt"  # every warning of the last build, for people
 
     @property
     def lock(self) -> Path:

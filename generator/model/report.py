@@ -27,6 +27,7 @@ class BuildReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     failed: list[PortfolioError] = field(default_factory=list)
     site: Site | None = None  # the assembled site, for the checks
+    warnings_file: Path | None = None  # where every warning is listed, when there are any
 
 
 class Reporter(Protocol):
