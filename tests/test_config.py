@@ -102,3 +102,25 @@ def test_repo_prefix_for_a_site_in_a_subfolder(tmp_path):
     site.mkdir()
     assert load_config(write(site, "title: T\nauthor: {name: A}\n")).repo_prefix == "site/"
     assert load_config(write(tmp_path, "title: T\nauthor: {name: A}\n")).repo_prefix == ""
+
+
+def test_an_unclosed_quote_is_reported_where_it_opens(tmp_path):
+    write(tmp_path, 'author:\n  name: A\ntitle: "Unclosed\nurl: https://a.github.io/\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path)
+    assert (info.value.line, info.value.col) == (3, 8)
+    assert "never closed" in str(info.value)
+
+
+def test_an_unclosed_quote_in_front_matter_points_at_its_line(tmp_path):
+    from generator.build import build
+
+    (tmp_path / "portfolio.yml").write_text("title: X\nauthor:\n  name: A\n")
+    post = tmp_path / "content/posts/2024-01-01-a.md"
+    post.parent.mkdir(parents=True)
+    post.write_text('---\ntitle: "Unclosed\ndate: 2024-01-01\n---\nbody\n')
+    with pytest.raises(BuildFailed) as info:
+        build(tmp_path, out_dir=tmp_path / "out")
+    error = info.value.errors[0]
+    assert error.path == "content/posts/2024-01-01-a.md" and error.line == 2
+    assert "never closed" in str(error)

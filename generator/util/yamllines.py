@@ -65,9 +65,13 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and "flow" in str(exc.context or ""):
-            mark = exc.context_mark  # an unclosed [list] or {map}: point at where it opened
         problem = exc.problem or exc.context or "invalid YAML"
+        context = str(exc.context or "")
+        if exc.context_mark is not None and ("flow" in context or "quoted" in context):
+            # an unclosed [list], {map} or quote: point at where it opened, not at the end
+            mark = exc.context_mark
+            if "quoted" in context:
+                problem = f"a quoted value is opened here and never closed ({problem})"
         raise YamlProblem(f"invalid YAML: {problem}",
                           mark.line + 1 if mark else None,
                           mark.column + 1 if mark else None, _hint_for(str(exc))) from None
