@@ -184,7 +184,8 @@ def deploy(site: str | None, workflow: bool, branch: str, remote: str, message: 
         run_build(root, strict=strict)
     result = publish(out, root, branch=branch, remote=remote, message=message,
                      cname=config.cname, force=force, dry_run=dry_run, push=not no_push,
-                     ignore_version=ignore_version)
+                     ignore_version=ignore_version,
+                     badges_branch=config.github.branch if config.github.configured else None)
     for warning in result.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if dry_run:

@@ -334,3 +334,20 @@ def test_odd_entries_refused(env: Env) -> None:
     with refused("not a regular file"):
         publish(env.site, env.src, version=VERSION)
     assert env.remote_tip() is None
+
+
+def test_deploy_warns_when_the_badges_branch_is_not_pushed(env: Env) -> None:
+    def warnings(branch: str) -> list[str]:
+        return [w for w in publish(env.site, env.src, push=False, badges_branch=branch).warnings
+                if "not pushed" in w or "is not on" in w]
+
+    assert warnings("main") == []  # main is pushed: the badges work
+    (env.src / "content/more.md").write_text("# more\n", encoding="utf-8")
+    git(env.src, "add", ".")
+    git(env.src, "commit", "-q", "-m", "more")
+    assert len(warnings("main")) == 1 and "1 commit on 'main' not pushed" in warnings("main")[0]
+    missing = warnings("dev")
+    assert len(missing) == 1 and "branch 'dev' is not on origin" in missing[0]
+    git(env.src, "push", "-q", "origin", "main")
+    git(env.src, "fetch", "-q", "origin")
+    assert warnings("main") == []

@@ -59,12 +59,15 @@ def publish(
     push: bool = True,
     version: str | None = None,
     ignore_version: bool = False,
+    badges_branch: str | None = None,
 ) -> DeployResult:
     """Commit the built `site_dir` to `branch` of the repo at `repo_dir`, then push it to `remote`.
 
     Refuses (DeployError) symlinks and oversized files, a branch that a worktree has checked out,
     a missing remote, a remote branch with commits the local one lacks (unless `force`), and a
     branch last deployed by a newer portfolio (unless `ignore_version`). `dry_run` writes nothing.
+    `badges_branch`: the branch the notebooks' Colab and GitHub links open, warned about when
+    it is not pushed to `remote` (the links would show a 404 or an older notebook).
     """
     site_dir, repo_dir = Path(site_dir), Path(repo_dir)
     version = version or _tool_version()
@@ -103,6 +106,10 @@ def publish(
     if dirty:
         shown = ", ".join(dirty[:10]) + (f" (+{len(dirty) - 10} more)" if len(dirty) > 10 else "")
         warnings.append(f"uncommitted changes in the source repo: {shown}")
+    if badges_branch:
+        note = unpushed(repo_dir, badges_branch, remote)
+        if note:
+            warnings.append(note)
 
     with tempfile.TemporaryDirectory(prefix="portfolio-deploy-") as tmp:
         files = _with_generated(files, Path(tmp), cname)
@@ -127,6 +134,25 @@ def publish(
     if pushed:
         _push(repo_dir, remote, branch, lease=(remote_tip or "") if force else None)
     return replace(result, commit=tip, pushed=pushed)
+
+
+def unpushed(repo: Path, branch: str, remote: str) -> str | None:
+    """Why the notebooks' badges would open a missing or older notebook, or None.
+
+    Compares the local branch with `remote`'s copy as last fetched (no network here)."""
+    local = _rev(repo, f"refs/heads/{branch}")
+    pushed = _rev(repo, f"refs/remotes/{remote}/{branch}")
+    if pushed is None:
+        return (f"branch '{branch}' is not on {remote}: the notebooks' Open in Colab and GitHub "
+                f"links point at it and will show 'not found' (git push {remote} {branch})")
+    if local is not None and local != pushed:
+        ahead = _git(repo, "rev-list", "--count", f"{pushed}..{local}", check=False)
+        count = ahead.stdout.strip()
+        if count.isdigit() and int(count) > 0:
+            return (f"{count} commit{'s' * (count != '1')} on '{branch}' not pushed to {remote}:"
+                    f" the notebooks' Colab and GitHub links show the pushed version "
+                    f"(git push {remote} {branch})")
+    return None
 
 
 def _git(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
