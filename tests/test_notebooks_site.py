@@ -136,10 +136,13 @@ def test_heading_anchors_and_toc(tmp_path):
     root = write(tmp_path / "s", {"projects/nb.ipynb": book}, CONFIG)
     page = soup(build_site(root) / "projects/nb/index.html")
     ids = [h["id"] for h in page.select(".prose h2, .prose h3")]
-    assert ids == ["data", "model", "loss", "model-2"]
+    assert ids == ["Data", "Model", "Loss", "Model-2"]  # the ids Jupyter gives them
     toc = [a["href"] for a in page.select(".toc a")]
-    assert toc == ["#data", "#model", "#loss", "#model-2"]
-    assert page.select_one("#model a.heading-anchor")["href"] == "#model"
+    assert toc == ["#Data", "#Model", "#Loss", "#Model-2"]
+    assert page.select_one("#Model a.heading-anchor")["href"] == "#Model"
+    # the lower-case anchors of earlier builds still lead to the same headings
+    assert [page.select_one(f"#{a}").parent["id"] for a in ("data", "model", "loss")] == \
+        ["Data", "Model", "Loss"]
 
 
 def test_no_toc_unless_asked(tmp_path):

@@ -211,3 +211,26 @@ def test_a_project_page_shows_the_cover_image_its_author_chose(tmp_path: Path) -
     assert (out / "projects/churn/cover.png").is_file()
     assert page(out, "projects/plain").select_one(".doc-cover") is None
     assert not [d for d in report.diagnostics if "broken" in d.message or "alt" in d.message]
+
+
+def test_section_links_written_in_jupyter_keep_working(tmp_path: Path) -> None:
+    root = write(tmp_path / "site", {
+        "portfolio.yml": CONFIG,
+        "projects/book/01-intro.ipynb": notebook(
+            "Intro", "Next, see [the representation](02-sklearn.ipynb#Data-Representation-in-"
+            "Scikit-Learn) and [below](#Why-it-matters).\n\n## Why it matters\n\nBecause."),
+        "projects/book/02-sklearn.ipynb": notebook(
+            "Scikit-Learn", "## Data Representation in Scikit-Learn\n\nTables."),
+        "content/posts/2024-01-01-p.md": "---\ntitle: P\n---\n## Some Section\n\nText.\n",
+    })
+    out = tmp_path / "out"
+    report = build(root, out_dir=out)
+    assert [d for d in report.diagnostics if "anchor" in d.message or "broken" in d.message] \
+        == [], report.diagnostics
+    intro = page(out, "projects/book/01-intro")
+    hrefs = [a["href"] for a in intro.select(".prose p a")]
+    assert hrefs == ["/ml/projects/book/02-sklearn/#Data-Representation-in-Scikit-Learn",
+                     "#Why-it-matters"]
+    target = page(out, "projects/book/02-sklearn")
+    assert target.select_one("#Data-Representation-in-Scikit-Learn").name == "h2"
+    assert page(out, "blog/p").select_one("h2")["id"] == "some-section"  # posts keep theirs

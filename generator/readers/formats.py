@@ -48,7 +48,7 @@ def read_markdown(source: Source, data: bytes, config: Config,
     warnings: list[tuple[str, int | None]] = []
     meta = validate(raw, source.rel_path, title_fallback=first_heading(raw.body),
                     date_fallback=_filename_date(source), need_date=source.kind == "post",
-                    warnings=warnings)
+                    warnings=warnings, name_title=_title_from_name(source, folder=True))
     body = raw.body
     if not raw.data.get("title") and meta.title:
         body = _drop_first_heading(body)  # the title is shown by the page header already
@@ -103,9 +103,15 @@ def read_notebook(source: Source, data: bytes, config: Config,
     )
 
 
-def _title_from_name(source: Source) -> str:
-    """A notebook without any title or heading is still valid: `01-eda_v2.ipynb` -> 'Eda v2'."""
-    stem = date_from_filename(Path(source.rel_path).stem)[1] or Path(source.rel_path).stem
+def _title_from_name(source: Source, *, folder: bool = False) -> str:
+    """A notebook without any title or heading is still valid: `01-eda_v2.ipynb` -> 'Eda v2'.
+
+    With `folder`, a file named for its folder's role (`README.md`, Hugo's `index.md`) is
+    titled by its folder: `posts/2024-05-01-my-post/index.md` -> 'My post'."""
+    rel = Path(source.rel_path)
+    if folder and rel.stem.lower() in ("readme", "index", "_index") and rel.parent.name:
+        rel = rel.parent
+    stem = date_from_filename(rel.stem)[1] or rel.stem
     words = re.sub(r"^[\d\s._-]+(?=\D)", "", stem)
     words = re.sub(r"[_\s-]+", " ", words).strip()
     return words[:1].upper() + words[1:] if words else stem

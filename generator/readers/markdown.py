@@ -83,13 +83,33 @@ def _parser(safe: bool) -> MarkdownIt:
 
 
 class AnchorSet:
-    """Unique heading anchors across one document (a notebook has many Markdown cells)."""
+    """Unique heading anchors across one document (a notebook has many Markdown cells).
 
-    def __init__(self) -> None:
+    Posts get lower-case slugs. Notebooks (`jupyter=True`) get the ids Jupyter gives a
+    heading, its text with spaces turned into `-` (`#Data-Representation-in-Scikit-Learn`),
+    so the section links written in Jupyter keep working; the slug stays as a second anchor.
+    """
+
+    def __init__(self, jupyter: bool = False) -> None:
         self.used: set[str] = set()
+        self.jupyter = jupyter
 
     def make(self, text: str) -> str:
-        base = slugify(text) if text.strip() else "section"
+        if self.jupyter and text.strip():
+            return self._unique("-".join(text.split()))
+        return self._unique(slugify(text) if text.strip() else "section")
+
+    def alias(self, text: str, anchor: str) -> str | None:
+        """The slug of a notebook heading, when it differs from its Jupyter id and is free."""
+        if not self.jupyter or not text.strip():
+            return None
+        slug = slugify(text)
+        if slug == anchor or slug in self.used:
+            return None
+        self.used.add(slug)
+        return slug
+
+    def _unique(self, base: str) -> str:
         anchor, n = base, 1
         while anchor in self.used:
             n += 1
@@ -133,9 +153,14 @@ def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offs
             children = tokens[index + 1].children
             if children is not None:
                 link = Token("html_inline", "", 0)
-                link.content = (f' <a class="heading-anchor" href="#{anchor}" '
+                link.content = (f' <a class="heading-anchor" href="#{html.escape(anchor)}" '
                                 f'aria-label="Link to this section">#</a>')
                 children.append(link)
+                alias = anchors.alias(title, anchor)
+                if alias is not None:  # the lower-case anchor links made before still reach it
+                    extra = Token("html_inline", "", 0)
+                    extra.content = f'<span id="{alias}"></span>'
+                    children.insert(0, extra)
         if token.type != "inline":
             continue
         if tokens[index - 1].type == "paragraph_open" and not summary_parts:

@@ -229,6 +229,7 @@ def _validated(nbformat, data: dict[str, Any], major: int, path: str):
         nb = nbformat.convert(nb, 4)
     else:
         nbformat.v4.rwbase.rejoin_lines(nb)  # multi-line strings arrive as lists
+        _as_45_if_ids(nb, path)
     nbformat.validate(nb)  # before ids are added: a 4.0-4.4 notebook has none
     if major < 4:  # convert() gave the cells random uuid ids: derive stable ones (R3)
         for cell in nb.cells:
@@ -236,6 +237,21 @@ def _validated(nbformat, data: dict[str, Any], major: int, path: str):
     _stable_ids(nb.cells, path)
     nb.nbformat_minor = max(5, int(nb.get("nbformat_minor") or 0))  # cell ids are 4.5
     return nb
+
+
+def _as_45_if_ids(nb: Any, path: str) -> None:
+    """Cell ids are nbformat 4.5, but JupyterLab writes them into 4.4 notebooks too (and
+    Jupyter and nbconvert accept them): such a notebook is read as 4.5, in memory only. A 4.5
+    notebook's missing or repeated ids are filled here, before nbformat's validator would fill
+    them with random ones (the same file must give the same page)."""
+    cells, minor = nb.get("cells"), nb.get("nbformat_minor")
+    if not isinstance(cells, list) or not all(isinstance(c, dict) for c in cells) or \
+            not isinstance(minor, int) or isinstance(minor, bool):
+        return  # the validator names what is wrong
+    if minor < 5 and not any("id" in cell for cell in cells):
+        return  # a plain 4.0-4.4 notebook: validated as it is, ids added after
+    nb["nbformat_minor"] = max(5, minor)
+    _stable_ids(cells, path)
 
 
 def upgrade(nb_json: dict[str, Any], path: str):
@@ -312,7 +328,7 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
     counter = iter(range(1, 1 << 30))
     resources = {
         "unique_key": "output",
-        "portfolio": _Shared(source=path, anchors=AnchorSet(), safe=safe, result=result,
+        "portfolio": _Shared(source=path, anchors=AnchorSet(jupyter=True), safe=safe, result=result,
                              output_max_lines=output_max_lines, widget_models=models,
                              widget_state=state, local_files=set(needs.files),
                              next_id=lambda: f"nb-output-{next(counter)}"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html
 import re
 from dataclasses import dataclass, fields
 from typing import Any
@@ -38,6 +39,12 @@ _FOREIGN = {"layout", "comments", "search_exclude", "sticky_rank", "author", "au
             "jupytext", "aliases", "weight", "lang", "license", "thumbnail", "cover"}
 _DATE_PREFIX = re.compile(r"^(\d{4})-(\d{2})-(\d{2})-(.+)$")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+# HTML elements by name, so that `Vec<T>` or `List<int>` in a summary stays as written
+_TAG = re.compile(
+    r"<!--.*?-->|</?(?:a|abbr|b|big|blockquote|br|center|cite|code|dd|del|dfn|div|dl|dt|em|"
+    r"font|h[1-6]|hr|i|img|ins|kbd|li|mark|ol|p|q|s|samp|small|span|strike|strong|sub|sup|"
+    r"table|tbody|td|th|thead|time|tr|tt|u|ul|var|wbr)(?:\s[^<>]*)?/?>", re.DOTALL | re.I)
+_BLOCK_TAG = re.compile(r"</?(?:p|br|div|li|ul|ol|h[1-6]|tr|td|th|blockquote|hr)\b", re.I)
 
 
 @dataclass
@@ -115,14 +122,29 @@ def first_heading(markdown: str) -> str:
 
 def validate(raw: RawMeta, path: str, *, title_fallback: str = "",
              date_fallback: dt.date | None = None, need_date: bool = False,
-             warnings: list[tuple[str, int | None]] | None = None) -> Meta:
-    """Turn raw front matter into `Meta`; every type problem names the key and line."""
+             warnings: list[tuple[str, int | None]] | None = None,
+             name_title: str = "") -> Meta:
+    """Turn raw front matter into `Meta`; every type problem names the key and line.
+
+    `name_title` (a title made from the file name) is used, with a warning, when there is no
+    `title` key and no `title_fallback` (a heading)."""
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
+    categories: list[tuple[Any, int | None]] = []
+    date_updated: dt.date | None = None
     for key, value in raw.data.items():
         key = str(key)
         name = _ALIASES.get(key, key)
         line = raw.lines.get((key,))
+        if key == "hide" and not isinstance(value, bool) and value is not None:
+            extra[key] = value  # Material for MkDocs: `hide: [navigation, toc]`, not a draft
+            continue
+        if key == "categories":  # tags when there are no tags (Jekyll, Material's blog)
+            categories.append((value, line))
+            continue
+        if name == "date" and isinstance(value, dict):
+            values["date"], date_updated = _material_dates(value, raw.lines, key, path, line)
+            continue
         if name not in _KNOWN:
             extra[key] = value
             if key not in _FOREIGN and warnings is not None:
@@ -136,11 +158,25 @@ def validate(raw: RawMeta, path: str, *, title_fallback: str = "",
                 values[name] = (*values[name], *_tags(value, path, line))
             continue
         values[name] = _coerce(name, value, path, line)
+    for value, line in categories:
+        tags = _tags(value, path, line)
+        if values.get("tags"):
+            extra["categories"] = list(tags)
+        else:
+            values["tags"] = tags
+    if date_updated is not None and values.get("updated") is None:
+        values["updated"] = date_updated
     if not values.get("title"):
         if title_fallback:
             values["title"] = title_fallback
         elif "title" in values:
             raise SourceError("'title' is empty", path, raw.lines.get(("title",)))
+        elif name_title:
+            values["title"] = name_title
+            if warnings is not None:
+                warnings.append((f"no title: using '{name_title}' from the file name (add "
+                                 "'title: ...' to the front matter, or start with a "
+                                 "'# Heading')", 1))
         else:
             raise SourceError("missing 'title'", path, 1,
                               hint="add 'title: ...' to the front matter, or start with a "
@@ -153,6 +189,37 @@ def validate(raw: RawMeta, path: str, *, title_fallback: str = "",
                                "YYYY-MM-DD-title.md")
     values["extra"] = tuple(sorted(extra.items()))
     return Meta(**values)
+
+
+def _material_dates(value: dict, lines: dict[tuple[str, ...], int], key: str, path: str,
+                    line: int | None) -> tuple[dt.date | None, dt.date | None]:
+    """Material for MkDocs' blog: `date: {created: 2024-01-02, updated: 2024-02-03}`."""
+    if "created" not in value:
+        raise SourceError("'date' holds several dates but no 'created' date", path, line,
+                          hint="write 'date: YYYY-MM-DD', or 'created:' (and 'updated:') "
+                               "under 'date:'")
+    created = _date("date.created", value["created"], path,
+                    lines.get((key, "created"), line))
+    updated = value.get("updated")
+    if isinstance(updated, list):  # several updates: the latest counts
+        updated = max((d for d in (_date("date.updated", u, path, lines.get((key, "updated"),
+                                                                          line))
+                                   for u in updated) if d is not None), default=None)
+    else:
+        updated = _date("date.updated", updated, path, lines.get((key, "updated"), line))
+    return created, updated
+
+
+def _summary(text: str) -> str:
+    """HTML in a summary (Jekyll allows it) is shown as text: tags dropped, entities read."""
+    if "<" in text and _TAG.search(text):
+        text = " ".join(_TAG.sub(_tag_space, text).split())
+    return html.unescape(text) if "&" in text else text
+
+
+def _tag_space(match: re.Match[str]) -> str:
+    """Block tags and `<br>` separate words; inline ones (`<b>`, `<a>`) do not."""
+    return " " if _BLOCK_TAG.match(match[0]) else ""
 
 
 def _coerce(name: str, value: Any, path: str, line: int | None) -> Any:
@@ -174,7 +241,7 @@ def _coerce(name: str, value: Any, path: str, line: int | None) -> Any:
         if value is None:
             return ""
         if isinstance(value, str):
-            return value.strip()
+            return _summary(value).strip() if name == "summary" else value.strip()
         hint = f"write it in quotes: {name}: \"{value}\"" if not isinstance(value, (list, dict)) \
             else None
         if isinstance(value, bool):

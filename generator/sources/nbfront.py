@@ -98,11 +98,12 @@ def notebook_front_matter(nb: dict[str, Any], path: str) -> tuple[RawMeta, int |
     2. `metadata.portfolio` in the notebook's JSON (our own; Edit > Notebook metadata);
     3. the fastpages / nbdev first Markdown cell: `# Title`, `> summary`, `- key: value`;
     4. `metadata.nikola` (Nikola's strings);
-    5. the title only: the first `# Heading` of a Markdown cell (or a v3 heading cell).
+    5. the title only: the first `# Heading` of a Markdown cell (or a v3 heading cell), else
+       the notebook's `metadata.title` (what nbconvert titles its page with).
 
     The cell that carried 1 or 3 is not shown on the page. Returns the raw meta, the index of
     the cell that carried it (to drop from the page), and the text of the first H1 heading
-    (for the title fallback).
+    or `metadata.title` (for the title fallback).
     """
     cells = cells_of(nb)
     layers: list[tuple[dict[str, Any], dict[tuple[str, ...], int]]] = []
@@ -146,4 +147,6 @@ def notebook_front_matter(nb: dict[str, Any], path: str) -> tuple[RawMeta, int |
             if match:
                 heading = match[1].strip()
                 break
+    if not heading and isinstance(meta.get("title"), str):
+        heading = meta["title"].strip()  # the notebook's own `metadata.title` (nbconvert's)
     return RawMeta(merged, {}), carrier, heading
