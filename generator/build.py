@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .incremental.cache import Cache
 from .incremental.keys import BuildKeys
 from .incremental.lock import build_lock
 from .incremental.manifest import Manifest, build_inputs, marker_digest, today_key
-from .incremental.reuse import PreviousOutputs
 from .incremental.store import State, atomic_write
 from .model.config import Config, load_config
 from .model.documents import Output
@@ -32,6 +30,8 @@ from .site import themes
 from .sources.discover import Inventory, discover
 
 if TYPE_CHECKING:
+    from .incremental.cache import Cache
+    from .incremental.reuse import PreviousOutputs
     from .util.background import Forked
 
 # Imported where they are used: a build that finds nothing changed stops before it needs
@@ -65,6 +65,7 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
                    keys: BuildKeys | None = None,
                    previous: PreviousOutputs | None = None) -> SiteOutputs:
     """Read, assemble and render the site in memory (`previous`: pages it may keep)."""
+    from .incremental.cache import Cache
     from .readers.batch import read_documents
     from .site.assemble import assemble, check_collisions, make_documents
     from .site.render import render_site
@@ -131,8 +132,9 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
     with build_lock(root):
         inventory = discover(root, FORMATS, config.exclude)
         dirs = themes.theme_dirs(root, config.theme)
-        keys = BuildKeys.compute(config, dirs)  # once per build: a template edit is seen
         manifest = Manifest(root)
+        # once per build, never per process: a template edited between two builds is seen
+        keys = BuildKeys.compute(config, dirs, manifest.theme_files)
         inputs = build_inputs(root, config.path, [s.rel_path for s in inventory.documents],
                               inventory.assets)
         fingerprint = manifest.compute(root, inputs, keys, {
@@ -145,6 +147,8 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
                 report.warnings_file = State(root).warnings
             reporter.finish(report)
             return report
+        from .incremental.reuse import PreviousOutputs
+
         previous = PreviousOutputs(root, out, keys.code, enabled=use_cache and not force)
         site = render_outputs(config, drafts=drafts, reporter=reporter, keep_going=keep_going,
                               use_cache=use_cache, inventory=inventory, dirs=dirs, keys=keys,

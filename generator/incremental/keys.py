@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from ..model.config import Config
@@ -47,8 +46,11 @@ def code_digest() -> str:
     return digest.hexdigest()[:20]
 
 
-def tree_digest(dirs: list[Path]) -> str:
-    """A digest of every file under `dirs` (names and bytes), in a stable order."""
+def tree_digest(dirs: list[Path], memo: dict[str, Any] | None = None) -> str:
+    """A digest of every file under `dirs` (names and bytes), in a stable order.
+
+    With `memo` (path -> size, mtime and sha256 from the last build, as git's index keeps
+    them), a file whose size and mtime are unchanged is not read again; `memo` is updated."""
     digest = hashlib.sha256()
     for top in dirs:
         for dirpath, dirnames, filenames in os.walk(top):
@@ -56,15 +58,25 @@ def tree_digest(dirs: list[Path]) -> str:
             for name in sorted(filenames):
                 full = Path(dirpath) / name
                 digest.update(full.relative_to(top).as_posix().encode())
-                try:
-                    digest.update(full.read_bytes())
-                except OSError:
-                    digest.update(b"\0unreadable")
+                digest.update(_file_sha(full, memo).encode())
     return digest.hexdigest()[:16]
 
 
-@dataclass(frozen=True)
-class BuildKeys:
+def _file_sha(path: Path, memo: dict[str, Any] | None) -> str:
+    try:
+        st = path.stat()
+        known = memo.get(str(path)) if memo is not None else None
+        if isinstance(known, list) and known[:2] == [st.st_size, st.st_mtime_ns]:
+            return str(known[2])
+        sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+    if memo is not None:
+        memo[str(path)] = [st.st_size, st.st_mtime_ns, sha]
+    return sha
+
+
+class BuildKeys(NamedTuple):
     """What this build's outputs are a function of, besides each source's own bytes."""
 
     code: str  # portfolio's code and the versions of its libraries
@@ -73,6 +85,7 @@ class BuildKeys:
     readers: str  # the part of the config the readers use (a title edit converts nothing)
 
     @classmethod
-    def compute(cls, config: Config, theme_dirs: list[Path]) -> BuildKeys:
-        return cls(code=code_digest(), theme=tree_digest(theme_dirs), config=config.digest(),
-                   readers=config.digest("safe", "notebooks"))
+    def compute(cls, config: Config, theme_dirs: list[Path],
+                memo: dict[str, Any] | None = None) -> BuildKeys:
+        return cls(code=code_digest(), theme=tree_digest(theme_dirs, memo),
+                   config=config.digest(), readers=config.digest("safe", "notebooks"))

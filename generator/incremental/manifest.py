@@ -35,6 +35,9 @@ class Manifest:
             for w in (warnings if isinstance(warnings, list) else [])
             if isinstance(w, list) and len(w) == 3]
         self._new_hashes: dict[str, dict[str, Any]] = {}
+        theme = data.get("theme_files")
+        # the theme's files by absolute path: [size, mtime_ns, sha256] (keys.tree_digest)
+        self.theme_files: dict[str, Any] = theme if isinstance(theme, dict) else {}
 
     def sha(self, root: Path, rel: str) -> str:
         """The content hash of a file, re-using the last one when size and mtime match."""
@@ -68,6 +71,7 @@ class Manifest:
     def save(self, fingerprint: str, marker: str, warnings: list[Diagnostic]) -> None:
         self.record.save({"fingerprint": fingerprint, "marker": marker,
                           "warnings": [[d.message, d.path, d.line] for d in warnings],
+                          "theme_files": self.theme_files,
                           "hashes": dict(sorted(self._new_hashes.items()))})
 
 

@@ -12,18 +12,19 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 STATE_DIR = ".portfolio"
 
 
-@dataclass(frozen=True)
 class State:
     """The paths of a site's build state (nothing is created until a store writes)."""
 
-    root: Path
+    __slots__ = ("root",)
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
 
     @property
     def dir(self) -> Path:

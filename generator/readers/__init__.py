@@ -12,9 +12,8 @@ To add a format: write `read_FORMAT(source, data, config, template_dirs)` return
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from ..model.config import Config
@@ -23,8 +22,7 @@ if TYPE_CHECKING:
 Result = tuple["Meta", "Rendered"] | None
 
 
-@dataclass(frozen=True)
-class Reader:
+class Reader(NamedTuple):
     name: str  # the `Source.format` of what it reads
     extensions: tuple[str, ...]  # lower-case, with the dot
     function: str  # "module:function", imported on first use

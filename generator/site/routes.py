@@ -7,7 +7,7 @@ publishes is listed here. Paths are relative to the base path, POSIX, without a 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The template of a document's page, and the folder its page is published under, by its kind
 # (a plain page takes its path below content/).
@@ -15,8 +15,7 @@ DOCUMENT_TEMPLATES = {"post": "post.html", "project": "project.html", "page": "p
 DOCUMENT_DIRS = {"post": "blog", "project": "projects"}
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """One page or file the site makes itself."""
 
     name: str  # how the renderer refers to it
