@@ -234,3 +234,36 @@ def test_section_links_written_in_jupyter_keep_working(tmp_path: Path) -> None:
     target = page(out, "projects/book/02-sklearn")
     assert target.select_one("#Data-Representation-in-Scikit-Learn").name == "h2"
     assert page(out, "blog/p").select_one("h2")["id"] == "some-section"  # posts keep theirs
+
+
+def test_a_project_yml_describes_a_folder_of_notebooks(tmp_path: Path) -> None:
+    root = write(tmp_path / "site", {
+        "portfolio.yml": CONFIG,
+        "projects/kaggle-titanic/project.yml": "title: Titanic, start to finish\n"
+                                               "summary: EDA, features and a model.\n"
+                                               "tags: [kaggle, classification]\n",
+        "projects/kaggle-titanic/1-eda.ipynb": notebook("EDA", "Looking."),
+        "projects/kaggle-titanic/2-model.ipynb": notebook("Model", "Fitting."),
+        "projects/solo/project.yml": "title: Ignored\n",
+        "projects/solo/solo.ipynb": notebook("Solo", "Alone."),
+        "projects/broken/project.yml": "title: [unclosed\n",
+        "projects/broken/a.ipynb": notebook("A", "a"),
+        "projects/broken/b.ipynb": notebook("B", "b"),
+    })
+    with pytest.raises(BuildFailed) as failed:  # bad YAML: one clear error naming the file
+        build(root, out_dir=tmp_path / "out")
+    assert [e.path for e in failed.value.errors] == ["projects/broken/project.yml"]
+    assert failed.value.errors[0].line == 1
+    (root / "projects/broken/project.yml").write_text("title: Fixed\n", "utf-8")
+    out = tmp_path / "out"
+    report = build(root, out_dir=out)
+    overview = page(out, "projects/kaggle-titanic")
+    assert overview.h1.get_text(strip=True) == "Titanic, start to finish"
+    assert overview.select_one(".lede").get_text() == "EDA, features and a model."
+    assert [a.get_text(strip=True) for a in overview.select(".doc-header a.tag")] == \
+        ["kaggle", "classification"]
+    assert [li.a.get_text(strip=True) for li in overview.select(".chapter-list li")] == \
+        ["EDA", "Model"]
+    assert page(out, "projects/solo").h1.get_text(strip=True) == "Solo"
+    skipped = {d.path: d.message for d in report.diagnostics}
+    assert "one notebook" in skipped["projects/solo/project.yml"]

@@ -31,8 +31,11 @@ class Reader(NamedTuple):
 READERS: tuple[Reader, ...] = (
     Reader("markdown", (".md", ".markdown"), "generator.readers.formats:read_markdown"),
     Reader("notebook", (".ipynb",), "generator.readers.formats:read_notebook"),
+    # a project folder's own description (title, summary, tags, image): only by this name
+    Reader("project-yaml", ("project.yml",), "generator.readers.formats:read_project_yaml"),
 )
 FORMATS: dict[str, str] = {ext: r.name for r in READERS for ext in r.extensions}
+# `extensions` that start with a letter are whole file names (project.yml), not suffixes
 _BY_NAME = {r.name: r for r in READERS}
 
 

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
 from ..model.documents import Asset, Meta, Rendered, Source
 from ..model.errors import SourceError
-from ..sources.frontmatter import date_from_filename, first_heading, split_markdown, validate
+from ..sources.frontmatter import (
+    RawMeta,
+    date_from_filename,
+    first_heading,
+    folder_title,
+    parse_yaml_block,
+    split_markdown,
+    validate,
+)
 from ..sources.nbfront import load_json, notebook_front_matter
 
 if TYPE_CHECKING:
@@ -115,3 +123,14 @@ def _title_from_name(source: Source, *, folder: bool = False) -> str:
     words = re.sub(r"^[\d\s._-]+(?=\D)", "", stem)
     words = re.sub(r"[_\s-]+", " ", words).strip()
     return words[:1].upper() + words[1:] if words else stem
+
+
+def read_project_yaml(source: Source, data: bytes, config: Config,
+                      template_dirs: tuple[str, ...] = ()) -> tuple[Meta, Rendered]:
+    """`projects/NAME/project.yml`: the overview of a project of several notebooks, as front
+    matter with no body (title, summary, tags, image, featured, order, date...)."""
+    text = decode(data, source.rel_path)
+    values, lines = parse_yaml_block(text, source.rel_path)
+    meta = validate(RawMeta(values, lines), source.rel_path,
+                    title_fallback=folder_title(PurePosixPath(source.rel_path).parent.name))
+    return meta, Rendered(html="")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..model.documents import Document, Meta, Rendered, Site, Source
 from ..model.errors import PortfolioError, SourceError
 from ..model.urls import is_safe_slug, slugify
-from ..sources.frontmatter import date_from_filename
+from ..sources.frontmatter import date_from_filename, folder_title
 from .routes import DOCUMENT_DIRS, RESERVED
 
 if TYPE_CHECKING:
@@ -104,12 +104,6 @@ def make_documents(reads: list[tuple[Source, Meta, Rendered]], root: Path
                     tags=tuple(dict.fromkeys(t for d in chapters for t in d.meta.tags)))
         documents.append(make_document(source, meta, Rendered(html="")))
     return documents, errors
-
-
-def folder_title(name: str) -> str:
-    """`deep-learning_course` -> 'Deep Learning Course': a folder's name as a title."""
-    words = re.sub(r"[_\s-]+", " ", name).split()
-    return " ".join(w[:1].upper() + w[1:] for w in words) or name
 
 
 def natural_key(path: str) -> tuple[tuple[int, int, str], ...]:

@@ -112,7 +112,11 @@ def discover(root: Path, formats: Mapping[str, str], exclude: tuple[str, ...] = 
         inv.files.add(rel)
         suffix = Path(rel).suffix.lower()
         parts = rel.split("/")
-        if suffix in formats:
+        named = formats.get(parts[-1].lower()) if parts[0] == "projects" else None
+        if named is not None:  # project.yml: describes the folder it is in
+            if len(parts) == 3:
+                inv.documents.append(Source(rel, root / rel, "project", named))
+        elif suffix in formats:
             fmt = formats[suffix]
             kind: Kind
             if parts[0] == "projects":
@@ -138,7 +142,7 @@ def discover(root: Path, formats: Mapping[str, str], exclude: tuple[str, ...] = 
 
 _OTHER_FORMATS = {".rst", ".rmd", ".qmd", ".txt", ".docx", ".doc", ".odt", ".org", ".adoc",
                   ".tex", ".html", ".htm", ".textile", ".pages"}
-OVERVIEW_NAMES = ("index.ipynb", "index.md", "readme.md")  # in this order of preference
+OVERVIEW_NAMES = ("index.ipynb", "index.md", "readme.md", "project.yml")  # by preference
 
 
 def group_projects(sources: list[Source], inv: Inventory) -> list[Source]:
@@ -159,20 +163,21 @@ def group_projects(sources: list[Source], inv: Inventory) -> list[Source]:
         top = {s.rel_path.rsplit("/", 1)[-1].lower(): s for s in members
                if s.rel_path.count("/") == 2}
         overview = next((top[n] for n in OVERVIEW_NAMES if n in top), None)
-        readmes = [s for s in members if s.rel_path.rsplit("/", 1)[-1].lower() == "readme.md"
-                   and s is not overview]
+        readmes = [s for s in members if s.rel_path.rsplit("/", 1)[-1].lower() in
+                   ("readme.md", "project.yml") and s is not overview]
         chapters = [s for s in members if s is not overview and s not in readmes]
         if len(chapters) < 2:  # a project of its own, as it always was
             readmes += [overview] if overview is not None and overview.rel_path.lower() \
-                .endswith("readme.md") else []
+                .endswith(("readme.md", "project.yml")) else []
             for readme in readmes:
-                inv.warnings.append((readme.rel_path, "skipped: a README describes the "
-                                     "folder; it is not a page of its own"))
+                inv.warnings.append((readme.rel_path, "skipped: it describes the folder, "
+                                     "which holds one notebook; it is not a page of its own"))
                 skipped.add(readme.rel_path)
             continue
         for readme in readmes:
-            inv.warnings.append((readme.rel_path, "skipped: a README in a chapter folder "
-                                 "is not a chapter"))
+            inv.warnings.append((readme.rel_path, "skipped: the project's overview is "
+                                 f"{overview.rel_path if overview else 'made'}; this file is "
+                                 "not a chapter"))
             skipped.add(readme.rel_path)
         if overview is not None:
             marked[overview.rel_path] = replace(overview, group=folder, role="overview")

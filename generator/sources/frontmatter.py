@@ -293,3 +293,9 @@ def _tags(value: Any, path: str, line: int | None) -> tuple[str, ...]:
         if item:
             seen.setdefault(item, None)
     return tuple(seen)
+
+
+def folder_title(name: str) -> str:
+    """`deep-learning_course` -> 'Deep Learning Course': a folder's name as a title."""
+    words = re.sub(r"[_\s-]+", " ", name).split()
+    return " ".join(w[:1].upper() + w[1:] for w in words) or name
