@@ -15,6 +15,8 @@ from generator.build import RecordingReporter, build
 from generator.model.documents import Document
 from generator.model.errors import BuildFailed
 
+from .helpers_reliability import make
+
 CONFIG = """\
 title: Learning in public
 url: https://learner.github.io/ml/
@@ -43,14 +45,6 @@ def notebook(cells: list[dict[str, Any]], minor: int = 5, **metadata: object) ->
         **metadata}, "nbformat": 4, "nbformat_minor": minor}, indent=1)
 
 
-def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in {"portfolio.yml": CONFIG, **files}.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    return root
-
-
 def page(out: Path, url: str) -> BeautifulSoup:
     return BeautifulSoup((out / url / "index.html").read_text("utf-8"), "html.parser")
 
@@ -73,7 +67,7 @@ LAB_44 = notebook([cell("markdown", "# Lab notebook\n\nSaved by JupyterLab.", "a
 
 
 def test_a_44_notebook_with_cell_ids_builds_and_is_never_rewritten(tmp_path: Path) -> None:
-    root = write(tmp_path / "site", {"projects/lab.ipynb": LAB_44})
+    root = make(tmp_path / "site", {"projects/lab.ipynb": LAB_44}, CONFIG)
     before = (root / "projects/lab.ipynb").read_bytes()
     out = tmp_path / "out"
     report = build(root, out_dir=out)
@@ -107,7 +101,7 @@ def test_missing_and_repeated_cell_ids_are_filled_the_same_way_every_time(
         assert first.nbformat_minor == 5
     assert upgrade(json.loads(books["projects/mixed.ipynb"]), "m").cells[0].id == "kept"
 
-    root = write(tmp_path / "site", books)
+    root = make(tmp_path / "site", books, CONFIG)
     outputs = []
     for name in ("one", "two"):
         out = tmp_path / name
@@ -123,7 +117,7 @@ def test_missing_and_repeated_cell_ids_are_filled_the_same_way_every_time(
 def test_a_bad_cell_id_is_one_error_naming_the_file_and_cell(tmp_path: Path) -> None:
     bad = notebook([cell("markdown", "# Bad\n\nText.", "ok"),
                     cell("code", "1", "has spaces")], minor=4)
-    root = write(tmp_path / "site", {"projects/bad-id.ipynb": bad})
+    root = make(tmp_path / "site", {"projects/bad-id.ipynb": bad}, CONFIG)
     with pytest.raises(BuildFailed) as excinfo:
         build(root, out_dir=tmp_path / "out")
     message = only_error(excinfo)
@@ -135,14 +129,14 @@ def test_a_bad_cell_id_is_one_error_naming_the_file_and_cell(tmp_path: Path) -> 
 
 def test_an_empty_notebook_is_a_page_with_its_title(tmp_path: Path) -> None:
     empty = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    root = write(tmp_path / "site", {
+    root = make(tmp_path / "site", {
         "projects/02-empty_start.ipynb": json.dumps(empty),
         "projects/lab-empty.ipynb": json.dumps({**empty, "nbformat_minor": 4}),
         "projects/named.ipynb": json.dumps({**empty, "metadata": {"title": "Named in Jupyter"}}),
         "projects/ours.ipynb": json.dumps({**empty, "metadata": {"portfolio": {
             "title": "Ours", "summary": "Nothing yet."}}}),
         "content/posts/2024-03-04-nothing-yet.ipynb": json.dumps(empty),
-    })
+    }, CONFIG)
     out = tmp_path / "out"
     report = build(root, out_dir=out)
     assert not report.failed
@@ -159,12 +153,12 @@ def test_an_empty_notebook_is_a_page_with_its_title(tmp_path: Path) -> None:
 # 3. Markdown without a title or heading
 
 def test_a_markdown_post_without_a_title_is_titled_by_its_file_name(tmp_path: Path) -> None:
-    root = write(tmp_path / "site", {
+    root = make(tmp_path / "site", {
         "content/posts/2024-05-01-what-i-learned-today.md": "---\ntags: [ml]\n---\n"
                                                             "Gradient descent, slowly.\n",
         "content/posts/2024-05-02-bundle/index.md": "---\ndate: 2024-05-02\n---\nProse.\n",
         "content/posts/2024-05-03-headed.md": "# A real heading\n\nText.\n",
-    })
+    }, CONFIG)
     out = tmp_path / "out"
     reporter = RecordingReporter()
     report = build(root, out_dir=out, reporter=reporter)
@@ -187,8 +181,9 @@ def test_a_markdown_post_without_a_title_is_titled_by_its_file_name(tmp_path: Pa
 
 
 def test_an_empty_title_is_still_an_error_naming_the_line(tmp_path: Path) -> None:
-    root = write(tmp_path / "site", {
-        "content/posts/2024-05-01-blank.md": "---\ndate: 2024-05-01\ntitle: ''\n---\nText.\n"})
+    root = make(tmp_path / "site", {
+        "content/posts/2024-05-01-blank.md": "---\ndate: 2024-05-01\ntitle: ''\n---\nText.\n",
+    }, CONFIG)
     with pytest.raises(BuildFailed) as excinfo:
         build(root, out_dir=tmp_path / "out")
     assert only_error(excinfo).startswith("content/posts/2024-05-01-blank.md:3: 'title' is empty")
@@ -217,12 +212,12 @@ Attention is a weighted average.
 
 
 def test_material_blog_front_matter(tmp_path: Path) -> None:
-    root = write(tmp_path / "site", {
+    root = make(tmp_path / "site", {
         "content/posts/attention.md": MATERIAL,
         "content/posts/tagged.md": "---\ntitle: Tagged\ndate: {created: 2024-03-01}\n"
                                    "tags: [own]\ncategories: [Elsewhere]\nhide: [toc]\n---\n"
                                    "Text.\n",
-    })
+    }, CONFIG)
     out = tmp_path / "out"
     report = build(root, out_dir=out)
     assert not report.diagnostics, report.diagnostics
@@ -246,9 +241,9 @@ def test_material_blog_front_matter(tmp_path: Path) -> None:
 
 
 def test_hide_true_is_still_a_draft(tmp_path: Path) -> None:
-    root = write(tmp_path / "site", {
+    root = make(tmp_path / "site", {
         "content/posts/2024-01-01-hidden.md": "---\ntitle: Hidden\nhide: true\n---\nText.\n",
-        "content/posts/2024-01-02-shown.md": "---\ntitle: Shown\n---\nText.\n"})
+        "content/posts/2024-01-02-shown.md": "---\ntitle: Shown\n---\nText.\n"}, CONFIG)
     out = tmp_path / "out"
     build(root, out_dir=out)
     assert not (out / "blog/hidden").exists() and (out / "blog/shown/index.html").is_file()
@@ -261,7 +256,8 @@ def test_hide_true_is_still_a_draft(tmp_path: Path) -> None:
 ])
 def test_bad_material_dates_are_one_error_with_the_line(tmp_path: Path, front: str, line: int,
                                                         words: str) -> None:
-    root = write(tmp_path / "site", {"content/posts/dates.md": f"---\ntitle: D\n{front}---\nx\n"})
+    root = make(tmp_path / "site", {"content/posts/dates.md": f"---\ntitle: D\n{front}---\nx\n"},
+                CONFIG)
     with pytest.raises(BuildFailed) as excinfo:
         build(root, out_dir=tmp_path / "out")
     message = only_error(excinfo)
@@ -272,7 +268,7 @@ def test_bad_material_dates_are_one_error_with_the_line(tmp_path: Path, front: s
 # 5. HTML in a summary
 
 def test_html_in_a_summary_is_shown_as_text(tmp_path: Path) -> None:
-    root = write(tmp_path / "site", {
+    root = make(tmp_path / "site", {
         "content/posts/2024-01-01-bold.md": '---\ntitle: Bold\nsummary: "A <b>bold</b> idea '
                                             '&amp; <em>more</em>"\n---\nText.\n',
         "content/posts/2024-01-02-para.md": "---\ntitle: Para\ndescription: '<p>First.</p>"
@@ -283,7 +279,7 @@ def test_html_in_a_summary_is_shown_as_text(tmp_path: Path) -> None:
                                              "---\nText.\n",
         "content/posts/2024-01-04-generic.md": "---\ntitle: Generic\nsummary: Vec<T> beats "
                                                "List<int>\n---\nText.\n",
-    })
+    }, CONFIG)
     out = tmp_path / "out"
     build(root, out_dir=out)
     post = page(out, "blog/bold")

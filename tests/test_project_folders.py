@@ -12,6 +12,8 @@ from bs4 import BeautifulSoup
 from generator.build import RecordingReporter, build
 from generator.model.errors import BuildFailed
 
+from .helpers_reliability import make
+
 CONFIG = """\
 title: Learning in public
 url: https://learner.github.io/ml/
@@ -40,11 +42,8 @@ def notebook(title: str, text: str, **metadata: object) -> str:
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
-    for rel, text in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
-    return root
+    """The site in `files`, its portfolio.yml included (helpers_reliability.make)."""
+    return make(root, files, None)
 
 
 def page(out: Path, url: str) -> BeautifulSoup:
