@@ -141,10 +141,11 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
             "drafts": drafts, "strict": strict, "today": today_key()})
         if use_cache and not force and fingerprint == manifest.fingerprint and \
                 manifest.marker and manifest.marker == marker_digest(out / MARKER):
+            listing = State(root).warnings
             report = BuildReport(out_dir=out, up_to_date=True, diagnostics=manifest.warnings,
+                                 warnings_file=listing if manifest.warnings and
+                                 listing.is_file() else None,
                                  seconds=time.perf_counter() - started)
-            if manifest.warnings and State(root).warnings.is_file():
-                report.warnings_file = State(root).warnings
             reporter.finish(report)
             return report
         from .incremental.reuse import PreviousOutputs

@@ -162,10 +162,14 @@ def assemble(config: Config, documents: list[Document], *, today: dt.date, draft
     chapters: dict[str, tuple[Document, ...]] = {}
     project_of: dict[str, Document] = {}
     chapter_nav: dict[str, tuple[Document | None, Document | None]] = {}
+    by_group: dict[str, list[Document]] = {}
+    for doc in visible:
+        if doc.source.role == "chapter":
+            by_group.setdefault(doc.source.group, []).append(doc)
     for overview in projects:
         if overview.source.role != "overview":
             continue
-        members = order_chapters([d for d in visible if d.source.group == overview.source.group])
+        members = order_chapters(by_group.get(overview.source.group, []))
         chapters[overview.url] = tuple(members)
         for index, doc in enumerate(members):
             project_of[doc.url] = overview

@@ -195,7 +195,7 @@ class Renderer:
         previous, following = site.chapter_nav.get(doc.url, (None, None))
         return {"project": views[project.url] if project else None,
                 "chapters": [views[d.url] for d in members],
-                "chapter_number": members.index(doc) + 1 if doc in members else 0,
+                "chapter_number": next((n for n, d in enumerate(members, 1) if d is doc), 0),
                 "prev_chapter": views[previous.url] if previous else None,
                 "next_chapter": views[following.url] if following else None}
 
