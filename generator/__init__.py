@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from .model.distribution import DISTRIBUTION, HOMEPAGE, __version__
+
 __all__ = ["build_site", "render_in_memory", "load_config", "BuildReport", "PortfolioError",
-           "__version__"]
+           "__version__", "DISTRIBUTION", "HOMEPAGE"]
 
 
 def __getattr__(name: str) -> Any:

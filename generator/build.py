@@ -70,6 +70,7 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     from .site.assemble import assemble, check_collisions, make_documents
     from .site.render import render_site
     from .site.styles import pygments_css
+    from .sources.history import date_undated_posts
 
     reporter = reporter or NullReporter()
     inventory = inventory or discover(config.root, FORMATS, config.exclude)
@@ -90,14 +91,16 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
         config, inventory.documents, themes.nbconvert_dirs(dirs), reporter, keys, cache, idle)
     report.cached, report.rendered = cached, len(inventory.documents) - cached
     diagnostics += read_diags
+    stamp = build_date()
+    today = stamp.date() if stamp else dt.datetime.now(dt.timezone.utc).date()  # not local TZ
+    reads, date_notes = date_undated_posts(reads, config.root, today)
+    diagnostics += date_notes
     documents, slug_errors = make_documents(reads, config.root)
     documents, collisions = check_collisions(documents)
     errors += slug_errors + collisions
     if errors and not keep_going:
         raise BuildFailed(errors)
     report.failed = errors[:MAX_ERRORS]
-    stamp = build_date()
-    today = stamp.date() if stamp else dt.datetime.now(dt.timezone.utc).date()  # not local TZ
     the_site = assemble(config, documents, today=today, drafts=drafts, build_date=stamp)
     outputs, render_diags = render_site(the_site, env, inventory.assets,
                                         themes.static_files(dirs), keys, previous)

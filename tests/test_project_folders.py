@@ -266,3 +266,23 @@ def test_a_project_yml_describes_a_folder_of_notebooks(tmp_path: Path) -> None:
     assert page(out, "projects/solo").h1.get_text(strip=True) == "Solo"
     skipped = {d.path: d.message for d in report.diagnostics}
     assert "one notebook" in skipped["projects/solo/project.yml"]
+
+
+def test_gallery_order_is_order_then_newest_date_then_path(tmp_path: Path) -> None:
+    md = "---\ntitle: {t}\n{extra}---\n\nAbout {t}.\n"
+    root = make(tmp_path / "s", {
+        "projects/zeta.md": md.format(t="Zeta pinned second", extra="order: 2\n"),
+        "projects/alpha.md": md.format(t="Alpha pinned first", extra="order: 1\n"),
+        "projects/old.md": md.format(t="Old", extra="date: 2022-01-01\n"),
+        "projects/new.md": md.format(t="New", extra="date: 2024-06-01\n"),
+        "projects/p10.md": md.format(t="Undated ten", extra=""),
+        "projects/p9.md": md.format(t="Undated nine", extra=""),
+        "projects/course/01-a.ipynb": notebook("Course A", "First."),
+        "projects/course/02-b.ipynb": notebook("Course B", "Second."),
+        "projects/course/project.yml": "title: A course\norder: 3\n",
+    }, CONFIG)
+    build(root)
+    soup = BeautifulSoup((root / "_site/projects/index.html").read_text("utf-8"), "html.parser")
+    titles = [a.get_text(strip=True) for a in soup.select(".card-title a")]
+    assert titles == ["Alpha pinned first", "Zeta pinned second", "A course", "New", "Old",
+                      "Undated nine", "Undated ten"]  # p9 before p10: numbers as numbers

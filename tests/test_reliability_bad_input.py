@@ -56,11 +56,9 @@ def test_B1_impossible_date(tmp_path: Path) -> None:
 @pytest.mark.parametrize("front, needle", [
     ("- a\n- b", "not a list"),
     ("just text", "not a single value"),
-    ("null", "missing 'date'"),  # the title comes from the file name (with a warning)
     ("title: X\ndate: 2024-01-01\nslug: 0123", "'slug' must be text"),
     ("title: NO\ndate: 2024-01-01", "'title' must be text"),
     ("title: ''\ndate: 2024-01-01", "'title' is empty"),
-    ("title: X", "missing 'date'"),
     ("title: X\ndate: 2024-01-01\ndraft: maybe", "'draft' must be true or false"),
     ("title: X\ndate: 2024-01-01\ntags: {a: 1}", "'tags' must be a list"),
 ])

@@ -83,5 +83,8 @@ def test_R4_no_wall_clock_unless_source_date_epoch(tmp_path: Path) -> None:
     order = [listing.index(t) for t in ("Alpha", "Good post", "Twin")]
     assert order == sorted(order) or order == sorted(order, reverse=True)
     (root / "content/posts/z.md").write_text("---\ntitle: Z\n---\nno date\n")
-    result = run_module("build", "--out", str(tmp_path / "d"), cwd=root)
-    assert result.returncode == 1 and "content/posts/z.md:1: missing 'date'" in result.stderr
+    result = run_module("build", "--strict", "--out", str(tmp_path / "d"), cwd=root,
+                        env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.returncode == 1, result.stderr
+    assert "content/posts/z.md:1: no date and not committed to git: using today, 2023-11-14" \
+        in result.stderr

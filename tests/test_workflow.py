@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator import __version__
 from generator.commands.workflow import WORKFLOW_PATH, workflow_yaml, write_workflow
 from generator.model.errors import DeployError
 
@@ -29,6 +30,10 @@ def load(text: str) -> dict:
 def steps_by_action(job: dict) -> dict[str, dict]:
     return {s["uses"].split("@")[0]: s for s in job["steps"] if "uses" in s}
 
+# the distribution on PyPI is notebook-portfolio (`portfolio` there is another project),
+# pinned to the version that made the workflow
+PINNED = f"pip install notebook-portfolio=={__version__}"
+
 
 def test_D7_permissions_concurrency_and_triggers() -> None:
     wf = load(workflow_yaml())
@@ -44,12 +49,15 @@ def test_D7_build_job_steps_in_order() -> None:
     assert build["runs-on"] == "ubuntu-latest"
     uses = [s.get("uses", s.get("run")) for s in build["steps"]]
     assert uses == [
-        "actions/checkout@v4", "actions/setup-python@v5", "pip install portfolio",
+        "actions/checkout@v4", "actions/setup-python@v5", PINNED,
         "actions/configure-pages@v5", "actions/cache@v4", "portfolio build",
         "actions/upload-pages-artifact@v3",
     ]
     actions = steps_by_action(build)
-    assert "with" not in actions["actions/checkout"]  # shallow unless git dates are used
+    # full history: a post without a date takes the date of the commit that added it
+    assert actions["actions/checkout"]["with"] == {"fetch-depth": 0}
+    shallow = steps_by_action(load(workflow_yaml(git_dates=False))["jobs"]["build"])
+    assert "with" not in shallow["actions/checkout"]
     assert actions["actions/setup-python"]["with"] == {
         "python-version": "3.11", "cache": "pip",
         "cache-dependency-path": ".github/workflows/pages.yml",
@@ -76,7 +84,7 @@ def test_D7_deploy_job() -> None:
 def test_D7_base_url_from_configure_pages() -> None:
     build = load(workflow_yaml(base_url_in_config=False))["jobs"]["build"]
     runs = [s["run"] for s in build["steps"] if "run" in s]
-    assert runs == ["pip install portfolio", BASE_URL_BUILD]
+    assert runs == [PINNED, BASE_URL_BUILD]
 
 
 def test_D7_options_change_only_their_own_lines() -> None:
@@ -149,6 +157,8 @@ def actionlint_command() -> list[str] | None:
     return [found] if found else None
 
 
+# the project's own workflows (the release to PyPI, the example site's Pages) are linted too
+REPO_WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 VARIANTS = {
     "default": {},
     "base-url-from-pages": {"base_url_in_config": False, "install": "pip install ."},
@@ -167,6 +177,7 @@ def linted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         pytest.skip(reason)
     paths = {name: write_workflow(tmp_path_factory.mktemp(name), **kw)
              for name, kw in VARIANTS.items()}
+    paths.update({f"repo:{p.name}": p for p in REPO_WORKFLOWS})
     # A known-bad file, linted last: proves the linter checks action inputs and got that far.
     paths["bad"] = tmp_path_factory.mktemp("bad") / "bad.yml"
     paths["bad"].write_text(workflow_yaml().replace("path: _site", "pathx: _site"),
@@ -181,7 +192,7 @@ def linted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return by_file
 
 
-@pytest.mark.parametrize("variant", sorted(VARIANTS))
+@pytest.mark.parametrize("variant", sorted(VARIANTS) + [f"repo:{p.name}" for p in REPO_WORKFLOWS])
 def test_D7_passes_actionlint(linted: dict[str, str], variant: str) -> None:
     assert linted[variant] == ""
 
@@ -199,13 +210,13 @@ class _FakeDist:
 
 
 @pytest.mark.parametrize("direct,expected,noted", [
-    (None, "pip install portfolio", False),
+    (None, PINNED, False),
     ('{"url": "https://github.com/ada/portfolio", "vcs_info": {"vcs": "git", '
      '"commit_id": "abc123"}}', "pip install git+https://github.com/ada/portfolio@abc123", False),
     ('{"url": "https://example.org/portfolio-0.1.0.tar.gz", "archive_info": {}}',
      "pip install https://example.org/portfolio-0.1.0.tar.gz", False),
     ('{"url": "file:///somewhere/else", "dir_info": {"editable": true}}',
-     "pip install portfolio", True),
+     PINNED, True),
 ])
 def test_default_install_repeats_how_portfolio_was_installed(monkeypatch, tmp_path, direct,
                                                              expected, noted):
@@ -213,7 +224,8 @@ def test_default_install_repeats_how_portfolio_was_installed(monkeypatch, tmp_pa
 
     from generator.commands.workflow import default_install
 
-    monkeypatch.setattr(metadata, "distribution", lambda name: _FakeDist(direct))
+    monkeypatch.setattr(metadata, "distribution",
+                        lambda name: _FakeDist(direct) if name == "notebook-portfolio" else 1 / 0)
     command, note = default_install(tmp_path)
     assert command == expected
     assert bool(note) == noted

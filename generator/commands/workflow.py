@@ -12,6 +12,7 @@ import re
 import tempfile
 from pathlib import Path
 
+from ..model.distribution import DISTRIBUTION, __version__
 from ..model.errors import DeployError
 
 WORKFLOW_PATH = Path(".github/workflows/pages.yml")
@@ -83,6 +84,8 @@ jobs:
         uses: actions/deploy-pages@v4
 """
 
+# The release this machine runs, from PyPI: the site builds in CI as it builds here.
+INSTALL = f"pip install {DISTRIBUTION}=={__version__}"
 _HASH_FILES = "hashFiles('portfolio.yml', 'content/**', 'projects/**', 'themes/**')"
 _FULL_HISTORY = "\n        with:\n          fetch-depth: 0  # full history: dates from git log"
 _BASE_URL = '--base-url "${{ steps.pages.outputs.base_url }}/"'
@@ -93,9 +96,9 @@ def workflow_yaml(
     output_dir: str = "_site",
     python_version: str = "3.11",
     base_url_in_config: bool = True,
-    install: str = "pip install portfolio",
+    install: str = INSTALL,
     branch: str = "main",
-    git_dates: bool = False,
+    git_dates: bool = True,
 ) -> str:
     """The text of `pages.yml`.
 
@@ -146,9 +149,9 @@ def default_install(site_root: Path) -> tuple[str, str | None]:
     from importlib import metadata
     from urllib.parse import unquote, urlsplit
 
-    fallback = "pip install portfolio"
+    fallback = INSTALL
     try:
-        direct = json.loads(metadata.distribution("portfolio").read_text("direct_url.json")
+        direct = json.loads(metadata.distribution(DISTRIBUTION).read_text("direct_url.json")
                             or "null")
     except (metadata.PackageNotFoundError, ValueError, OSError):
         direct = None

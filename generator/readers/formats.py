@@ -55,7 +55,7 @@ def read_markdown(source: Source, data: bytes, config: Config,
     raw = split_markdown(text, source.rel_path)
     warnings: list[tuple[str, int | None]] = []
     meta = validate(raw, source.rel_path, title_fallback=first_heading(raw.body),
-                    date_fallback=_filename_date(source), need_date=source.kind == "post",
+                    date_fallback=_filename_date(source),
                     warnings=warnings, name_title=_title_from_name(source, folder=True))
     body = raw.body
     if not raw.data.get("title") and meta.title:
@@ -93,7 +93,7 @@ def read_notebook(source: Source, data: bytes, config: Config,
     upgraded = upgrade(nb_json, source.rel_path)  # a broken notebook is reported as such first
     warnings: list[tuple[str, int | None]] = []
     meta = validate(raw, source.rel_path, title_fallback=heading or _title_from_name(source),
-                    date_fallback=_filename_date(source), need_date=source.kind == "post",
+                    date_fallback=_filename_date(source),
                     warnings=warnings)
     nb = prepare(upgraded, source.rel_path, carrier, run=runner(meta, notebooks, source),
                  drop_title=meta.title)

@@ -112,10 +112,17 @@ def natural_key(path: str) -> tuple[tuple[int, int, str], ...]:
                  for t in re.split(r"(\d+)", path) if t)
 
 
+def explicit_order(doc: Document) -> tuple[int, int]:
+    """Documents with an `order:` come first, by it; the rest after them (`order: 1` means
+    first, not after every document that has none)."""
+    return (0, doc.meta.order) if doc.meta.order else (1, 0)
+
+
 def order_chapters(chapters: list[Document]) -> list[Document]:
-    """A project's chapters in reading order: `order:` first, then the file path."""
+    """A project's chapters in reading order: `order:` first, then the file path (numbers
+    compared as numbers)."""
     return sorted((d for d in chapters if d.source.role == "chapter"),
-                  key=lambda d: (d.meta.order, natural_key(d.source.rel_path)))
+                  key=lambda d: (*explicit_order(d), natural_key(d.source.rel_path)))
 
 
 def check_collisions(documents: list[Document]
@@ -156,8 +163,8 @@ def assemble(config: Config, documents: list[Document], *, today: dt.date, draft
                    key=lambda d: (d.date or dt.date.min, d.slug), reverse=True)
     projects = sorted((d for d in visible if d.kind == "project"
                        and d.source.role != "chapter"),
-                      key=lambda d: (not d.meta.featured, d.meta.order,
-                                     -(d.date or dt.date.min).toordinal(), d.title.lower()))
+                      key=lambda d: (*explicit_order(d), -(d.date or dt.date.min).toordinal(),
+                                     natural_key(d.source.rel_path)))
     pages = sorted((d for d in visible if d.kind == "page"), key=lambda d: d.url)
     chapters: dict[str, tuple[Document, ...]] = {}
     project_of: dict[str, Document] = {}

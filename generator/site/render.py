@@ -22,6 +22,7 @@ from markupsafe import Markup
 from ..incremental.cache import blob_digest
 from ..incremental.keys import BuildKeys
 from ..incremental.reuse import PreviousOutputs, page_key
+from ..model.distribution import HOMEPAGE
 from ..model.documents import Asset, Document, Output, Site
 from ..model.errors import Diagnostic, TemplateError
 from ..model.links import PLACEHOLDER, scrub_urls
@@ -59,7 +60,8 @@ class Renderer:
         site_context = self.site_context()
         now_year = (site.build_date or dt.datetime(1970, 1, 1)).year
         env.globals.update(url=self.url, absolute_url=self.absolute_url, site=site_context,
-                           now_year=now_year)
+                           now_year=now_year, generator={"name": "portfolio",
+                                                         "url": HOMEPAGE})
         env.filters.update(url=self.url, absolute_url=self.absolute_url, date=_format_date)
         # What every page depends on besides its own context: a change here renders them all.
         self.base_key = page_key(keys.code, keys.theme, keys.config, site_context, now_year)
