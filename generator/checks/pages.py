@@ -22,7 +22,12 @@ from ..model.errors import Diagnostic
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
          "track", "wbr"}
-_LITERAL = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1\s*>", re.DOTALL | re.I)
+_LITERAL = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1\s*>"
+                      # TeX writes `{{n}\choose{2}}`: math is not template syntax
+                      r"""|<(span|div) class="math\b[^"]*">.*?</\2\s*>""", re.DOTALL | re.I)
+# A template expression closes as it opens (`{{ page.title }}`, `{% include x %}`); TeX's
+# `{{n}\choose{2}}` in a summary or a meta description does not.
+_TEMPLATE = (re.compile(r"\{\{[^{}]*\}\}"), re.compile(r"\{%[^{}]*%\}"))
 _LEAKS = (("{{", "unrendered template syntax '{{'"), ("{%", "unrendered template syntax '{%'"),
           ("Undefined", "a template variable rendered as 'Undefined'"),
           ("Traceback (most recent call last)", "a Python traceback"),
@@ -169,7 +174,9 @@ def _leaks(path: str, text: str, secrets: list[str]) -> list[str]:
             break
     if path.endswith((".html", ".xml")):
         visible = _LITERAL.sub("", text)  # code and notebook output may show anything
-        found += [f"{what} appears in the output" for needle, what in _LEAKS if needle in visible]
+        found += [f"{what} appears in the output" for needle, what in _LEAKS if needle in visible
+                  and (not needle.startswith("{") or
+                       _TEMPLATE[needle == "{%"].search(visible))]
     return found
 
 def scan_pages(outputs: Mapping[str, Output], root: Path | None, code: str, full: bool = True

@@ -40,12 +40,16 @@ def decode(data: bytes, path: str) -> str:
 
 
 def _filename_date(source: Source) -> dt.date | None:
-    return date_from_filename(Path(source.rel_path).stem)[0]
+    """`2024-05-01-title.md`, or a page bundle's folder: `2024-05-01-title/index.md`."""
+    rel = Path(source.rel_path)
+    bundle = rel.stem.lower() in ("index", "readme", "_index") and rel.parent.name
+    return date_from_filename(rel.parent.name if bundle else rel.stem)[0]
 
 
 def read_markdown(source: Source, data: bytes, config: Config,
                   template_dirs: tuple[str, ...] = ()) -> tuple[Meta, Rendered] | None:
     """A post, page or Markdown project. An empty file is skipped (the caller warns)."""
+    from .liquid import translate
     from .markdown import render_markdown
 
     safe = config.safe
@@ -60,6 +64,9 @@ def read_markdown(source: Source, data: bytes, config: Config,
     body = raw.body
     if not raw.data.get("title") and meta.title:
         body = _drop_first_heading(body)  # the title is shown by the page header already
+    body, notices = translate(body, safe=meta.safe if meta.safe is not None else safe,
+                              line_offset=raw.body_line - 1)  # Jekyll/fastpages Liquid
+    warnings += notices
     result = render_markdown(body, source.rel_path, safe=meta.safe if meta.safe is not None
                              else safe, line_offset=raw.body_line - 1)
     rendered = Rendered(

@@ -2,7 +2,8 @@
 
 One renderer serves posts, pages, Markdown projects and the Markdown cells of notebooks, so the
 whole site speaks one dialect: GFM tables, footnotes, task lists, `$math$` that is never mangled,
-heading anchors, and relative links to other sources rewritten to their pages.
+heading anchors, GitHub's alerts (`> [!NOTE]`, markdown-it-py's own), and relative links to
+other sources rewritten to their pages.
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _fence(self, tokens, idx, options, env) -> str:
 @lru_cache(maxsize=2)
 def _parser(safe: bool) -> MarkdownIt:
     """One parser per trust level; `safe` escapes raw HTML (content the author did not write)."""
-    md = MarkdownIt("commonmark", {"html": not safe, "typographer": False})
+    md = MarkdownIt("commonmark", {"html": not safe, "typographer": False, "alerts": True})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin).use(deflist_plugin)
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, double_inline=True)
@@ -143,6 +144,8 @@ def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offs
             block_line = token.map[0] + 1 + line_offset
         if token.type.startswith("math") or token.type == "amsmath":
             result.has_math = True
+        if token.type == "alert_open":  # `> [!TIP]`: titled in text; role=note marks an aside
+            token.attrSet("role", "note")
         if token.type == "heading_open" and index + 1 < len(tokens):
             title = _inline_text(tokens[index + 1])
             anchor = anchors.make(title)
@@ -161,6 +164,8 @@ def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offs
                     extra = Token("html_inline", "", 0)
                     extra.content = f'<span id="{alias}"></span>'
                     children.insert(0, extra)
+        if token.type == "html_block":  # `<img src="images/x.png" width="250">` in a cell
+            token.content = _rewrite_html(token.content, source_rel, block_line, result)
         if token.type != "inline":
             continue
         if tokens[index - 1].type == "paragraph_open" and not summary_parts:
@@ -173,6 +178,8 @@ def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offs
             elif child.type in ("link_open", "image"):
                 attr = "href" if child.type == "link_open" else "src"
                 _rewrite(child, attr, source_rel, block_line, result)
+            elif child.type == "html_inline":
+                child.content = _rewrite_html(child.content, source_rel, block_line, result)
     for token in tokens:
         if token.type == "fence":
             words += len(token.content.split()) // 3  # code reads faster than prose
@@ -180,6 +187,13 @@ def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offs
     result.words = words
     result.summary = _clip(" ".join(summary_parts), 240)
     return result
+
+
+def code_lines(text: str, safe: bool = False) -> list[tuple[int, int]]:
+    """The 0-based `[start, end)` line ranges of the code blocks (fenced or indented, at any
+    depth) of `text`, as the renderer sees them: what Liquid translation must leave alone."""
+    return [(token.map[0], token.map[1]) for token in _parser(safe).parse(text, {})
+            if token.type in ("fence", "code_block") and token.map]
 
 
 def _walk_children(token: Token):
@@ -192,6 +206,8 @@ def _walk_children(token: Token):
 def _rewrite(token: Token, attr: str, source_rel: str, line: int | None,
              result: MarkdownResult) -> None:
     value = str(token.attrGet(attr) or "")
+    if value.startswith(LINK_PREFIX):  # already a placeholder (`{{ site.baseurl }}/x`: liquid.py)
+        return
     if not is_safe_url(value):
         token.attrSet(attr, "#")
         result.warnings.append((f"removed an unsafe link ({value[:30]!r})", line))
@@ -205,6 +221,29 @@ def _rewrite(token: Token, attr: str, source_rel: str, line: int | None,
     token.attrSet(attr, new)
     if token.type == "image" and not token.content.strip() and not token.children:
         result.warnings.append((f"image '{path}' has no alt text", line))
+
+
+_HTML_LINK = re.compile(r"""(<(?:img|a|source|video|audio|iframe)\b[^>]*?\s(?:src|href)\s*=\s*)"""
+                        r"""(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+
+
+def _rewrite_html(content: str, source_rel: str, line: int | None,
+                  result: MarkdownResult) -> str:
+    """Relative `src`/`href` in raw HTML (real notebooks write `<img src="images/dag.png"
+    width="250">`) become placeholders too, so they resolve from the page's own URL."""
+    def one(match: re.Match[str]) -> str:
+        value = match[2] if match[2] is not None else match[3]
+        path, _, fragment = value.partition("#")
+        if not path or value.startswith(LINK_PREFIX) or not is_safe_url(value):
+            return match[0]  # unsafe ones are the sanitiser's to remove
+        target = relative_target(source_rel, unquote(path))
+        if target is None:
+            return match[0]
+        result.links.append((target, line or 0))
+        new = LINK_PREFIX + target + LINK_SUFFIX + (f"#{fragment}" if fragment else "")
+        return f'{match[1]}"{html.escape(new)}"'
+
+    return _HTML_LINK.sub(one, content)
 
 
 _TAGS = re.compile(r"<[^>]+>")
