@@ -45,6 +45,7 @@ url: https://bench.github.io/site/
 author: {name: Bench Author}
 github: {owner: bench, repo: site, branch: main}
 posts_per_page: 10
+search: false  # like for like: no peer here builds a search index (its cost: issue notes)
 """
 
 _WORDS_TEXT = (

@@ -70,6 +70,7 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     from .site.assemble import assemble, check_collisions, make_documents
     from .site.render import render_site
     from .site.styles import pygments_css
+    from .sources.data import read_data
     from .sources.history import date_undated_posts
 
     reporter = reporter or NullReporter()
@@ -98,10 +99,13 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     documents, slug_errors = make_documents(reads, config.root)
     documents, collisions = check_collisions(documents)
     errors += slug_errors + collisions
+    site_data, data_errors = read_data(config.root, inventory.data)
+    errors += data_errors
     if errors and not keep_going:
         raise BuildFailed(errors)
     report.failed = errors[:MAX_ERRORS]
-    the_site = assemble(config, documents, today=today, drafts=drafts, build_date=stamp)
+    the_site = assemble(config, documents, today=today, drafts=drafts, build_date=stamp,
+                        data=site_data)
     outputs, render_diags = render_site(the_site, env, inventory.assets,
                                         themes.static_files(dirs), keys, previous)
     diagnostics += render_diags
@@ -117,18 +121,21 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
 def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool = False,
           strict: bool = False, keep_going: bool = False, force: bool = False,
           base_url: str | None = None, reporter: Reporter | None = None,
-          use_cache: bool = True) -> BuildReport:
+          use_cache: bool = True, search: bool | None = None) -> BuildReport:
     """Build the site in `root` into its output folder (default `_site/`).
 
     When nothing that matters changed since the last good build, and the output is still the
     one it wrote, nothing is rendered or written and the report says `up_to_date`.
+    `search=False` overrides `search:` in portfolio.yml (`portfolio serve` builds no index).
     """
     started = time.perf_counter()
     reporter = reporter or NullReporter()
     root = Path(root).absolute()
-    overrides: dict[str, str] = {"url": base_url} if base_url is not None else {}
+    overrides: dict[str, str | bool] = {"url": base_url} if base_url is not None else {}
     if out_dir is not None:
         overrides["output"] = str(Path(out_dir).absolute())
+    if search is not None:
+        overrides["search"] = search
     config = load_config(root, overrides=overrides)
     out = config.output_dir
     check_output_dir(out, root)  # refuse before doing any work
@@ -139,7 +146,7 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         # once per build, never per process: a template edited between two builds is seen
         keys = BuildKeys.compute(config, dirs, manifest.theme_files)
         inputs = build_inputs(root, config.path, [s.rel_path for s in inventory.documents],
-                              inventory.assets)
+                              [*inventory.assets, *inventory.data])
         fingerprint = manifest.compute(root, inputs, keys, {
             "drafts": drafts, "strict": strict, "today": today_key()})
         if use_cache and not force and fingerprint == manifest.fingerprint and \
@@ -152,7 +159,9 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
             reporter.finish(report)
             return report
         from .incremental.reuse import PreviousOutputs
+        from .output.search import SearchIndex, require_pagefind
 
+        pagefind = require_pagefind() if config.search else None  # before any work, too
         previous = PreviousOutputs(root, out, keys.code, enabled=use_cache and not force)
         site = render_outputs(config, drafts=drafts, reporter=reporter, keep_going=keep_going,
                               use_cache=use_cache, inventory=inventory, dirs=dirs, keys=keys,
@@ -178,9 +187,11 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
                               lambda rows: [Diagnostic(*row) for row in rows])
         notes: list[str] = []  # e.g. leftovers of a killed build, tidied up
         foreign: list[str] = []
-        try:
+        try:  # the search index is made on the staged site, or kept if no page changed
+            index = SearchIndex(root, out, outputs, keys.code, pagefind,
+                                reuse=use_cache and not force) if pagefind else None
             publish(out, outputs, root=root, force=force, notes=notes, foreign=foreign,
-                    sources=tuple(dirs))
+                    sources=tuple(dirs), before_swap=index)
         except BaseException:
             if findings is not None:
                 findings.cancel()
@@ -191,6 +202,8 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         for note in notes:
             reporter.diagnostic(Diagnostic(note, out.name))
         previous.save(outputs, skip=set(foreign))  # after the swap: what the next build keeps
+        if index is not None:
+            index.save()
         report.warnings_file = _write_warnings(State(root).warnings, report.diagnostics)
         if not report.failed:
             manifest.save(fingerprint, marker_digest(out / MARKER), report.diagnostics)

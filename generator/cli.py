@@ -319,5 +319,30 @@ def check(site: str | None, base_url: str | None, strict: bool, no_git: bool) ->
         sys.exit(int(Exit.FAILED))
 
 
+@cli.group()
+def learn() -> None:
+    """Your learning path (content/learning.yml, published at /learning/)."""
+
+
+@learn.command("fork")
+@click.argument("source")
+@click.option("--site", "site", type=click.Path(file_okay=False),
+              help="The site folder (default: the nearest folder with portfolio.yml).")
+@click.option("--force", is_flag=True, help="Replace the site's existing learning path.")
+@handle_errors
+def learn_fork(source: str, site: str | None, force: bool) -> None:
+    """Start your learning path from someone else's: SOURCE is their learning.json or
+    learning.yml, as a URL (https://USER.github.io/REPO/learning.json) or a file."""
+    from .commands.learn import TARGET, fork_learning
+
+    result = fork_learning(site_root(site), source, force=force)
+    verb = "Replaced" if result.replaced == TARGET else "Wrote"
+    click.echo(f"{verb} {TARGET}: {result.tracks} track{'s' * (result.tracks != 1)}, "
+               f"{result.items} item{'s' * (result.items != 1)}, every one planned.")
+    for note in result.notes:
+        click.secho(f"note: {note}", fg="yellow", err=True)
+    click.echo("Next: set each item's status: and started: as you go, then portfolio build")
+
+
 def main() -> None:
     cli(prog_name="portfolio")

@@ -148,6 +148,7 @@ def build_iris() -> nbformat.NotebookNode:
             updated: 2026-09-21
             summary: A tidy exploratory analysis of Fisher's Iris data with pandas and matplotlib - summary statistics, class-wise distributions, correlations and a PCA done by hand with NumPy.
             tags: [pandas, eda, visualisation, pca]
+            results: [{label: Variance in 2 components, value: 95.8%}, {label: Flowers, value: 150}]
             featured: true
             toc: true
             badges: true
@@ -918,6 +919,9 @@ def build_digits() -> nbformat.NotebookNode:
             "date": "2026-10-05",
             "summary": "A cross-validated k-NN classifier for scikit-learn's 8x8 digits: about 98% test accuracy, a confusion matrix and interactive plotly charts.",
             "tags": ["scikit-learn", "classification", "knn", "plotly"],
+            "results": [{"label": "Test accuracy", "value": "98.4%"},
+                        {"label": "CV accuracy", "value": "98.8%"},
+                        {"label": "Images", "value": "1,797"}],
             "toc": False,
             "badges": True,
         },

@@ -7,16 +7,13 @@ does). Skips locally when chromium or Playwright is missing; under CI it fails i
 
 from __future__ import annotations
 
-import functools
 import importlib.util
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from .conftest import chromium_browser
+from .conftest import chromium_browser, serve_site
 
 pytestmark = pytest.mark.browser
 
@@ -33,44 +30,11 @@ IRIS_COLAB = ("https://colab.research.google.com/github/ada-learns/portfolio/blo
 
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    """Serves the built site at /portfolio/ only; anything else gets the site's 404 page."""
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if not self.path.startswith(PREFIX):
-            self.send_error(404)
-            return
-        self.path = "/" + self.path[len(PREFIX):]
-        super().do_GET()
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            super().send_error(code, message, explain)
-            return
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(example_build: Path) -> Iterator[str]:
     """The example site served at http://127.0.0.1:PORT/portfolio/."""
-    handler = functools.partial(_Handler, directory=str(example_build))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{PREFIX}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_site(example_build, PREFIX) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -334,3 +334,34 @@ def test_a_callout_text_over_several_lines_keeps_its_paragraphs() -> None:
     assert [p.get_text() for p in box.select("p")] == ["Note", "First, with a link.", "Second."]
     assert box.select_one("a")["href"] == "@@portfolio:x/@@"  # type: ignore[index]
     assert found == [(NOTICE + "1 × include note.html", 1)]
+
+
+def test_fastpages_blockquote_shortcuts_are_callouts_in_posts_and_notebooks(tmp_path: Path):
+    """fastpages' and nbdev's `> Note: ...` (Tip, Warning, Important; also `**Note:**`) read
+    as the same callouts as `> [!NOTE]`, in a post and in a notebook's Markdown cell."""
+    post = ("---\ntitle: Shortcuts\ndate: 2020-02-20\n---\n\n> Note: First, a *note*.\n\n"
+            "> **Warning:** the data is big.\n> Really big.\n\n> Just a quote: stays one.\n\n"
+            "```\n> Tip: in code stays code\n```\n")
+    root = make(tmp_path / "s", {
+        "content/posts/2020-02-20-shortcuts.md": post,
+        # (a quote right under the title cell's heading is fastpages' summary, not a callout)
+        "projects/fp.ipynb": nb([md_cell("# A fastpages notebook\n\n> What it is about.\n"),
+                                 md_cell("> Important: Run the cells in order.\n")]),
+    }, CONFIG)
+    build(root)
+    soup = BeautifulSoup((root / "_site/blog/shortcuts/index.html").read_text("utf-8"),
+                         "html.parser")
+    alerts = soup.select(".prose .markdown-alert") or soup.select(".markdown-alert")
+    assert [(a["class"][1], a.select_one(".markdown-alert-title").get_text(),
+             " ".join(a.find_all("p")[1].get_text(" ", strip=True).split())) for a in alerts] == [
+        ("markdown-alert-note", "Note", "First, a note ."),
+        ("markdown-alert-warning", "Warning", "the data is big. Really big.")]
+    assert soup.find("blockquote").get_text(strip=True) == "Just a quote: stays one."
+    assert "> Tip: in code stays code" in soup.find("pre").get_text()
+    page = BeautifulSoup((root / "_site/projects/fp/index.html").read_text("utf-8"),
+                         "html.parser")
+    alert = page.select_one(".markdown-alert-important")
+    assert alert is not None and "Run the cells in order." in alert.get_text()
+    # the summary is the callout's text, not its title
+    listing = (root / "_site/blog/index.html").read_text("utf-8")
+    assert "First, a note." in listing or "First, a <em>note</em>" in listing

@@ -100,8 +100,8 @@ def test_thumbnail_is_resized_and_used_for_card_and_og_image(tmp_path):
     card = soup(out / "projects/index.html").select_one(".card img")
     assert card["src"].startswith("/repo/projects/nb/thumbnail.")
     thumb = out / card["src"].removeprefix("/repo/")
-    with Image.open(thumb) as image:
-        assert image.width == 640 and image.height == 400
+    with Image.open(thumb) as image:  # 16:10 fitted whole on the card's 16:9, never cropped
+        assert image.size == (640, 360)
     og = soup(out / "projects/nb/index.html").find("meta", property="og:image")
     assert og["content"] == "https://tester.github.io" + card["src"]
     first = thumb.read_bytes()
@@ -116,7 +116,7 @@ def test_thumbnail_module_is_deterministic_and_small():
     ext, first = make_thumbnail(data)
     assert make_thumbnail(data) == (ext, first)
     with Image.open(io.BytesIO(first)) as image:
-        assert image.size == (640, 384)
+        assert image.size == (640, 360)  # the card's ratio: padded, not cropped
     assert make_thumbnail(b"not an image") is None
 
 

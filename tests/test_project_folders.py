@@ -286,3 +286,83 @@ def test_gallery_order_is_order_then_newest_date_then_path(tmp_path: Path) -> No
     titles = [a.get_text(strip=True) for a in soup.select(".card-title a")]
     assert titles == ["Alpha pinned first", "Zeta pinned second", "A course", "New", "Old",
                       "Undated nine", "Undated ten"]  # p9 before p10: numbers as numbers
+
+
+def test_a_book_in_sub_folders_shows_its_parts_in_order(tmp_path: Path) -> None:
+    root = make(tmp_path / "s", {
+        "projects/book/index.md": "---\ntitle: The book\n---\n\nA book in two parts.\n",
+        "projects/book/01-basics/01-intro.ipynb": notebook("Intro", "Start here."),
+        "projects/book/01-basics/02-numpy.ipynb": notebook("NumPy", "Arrays."),
+        "projects/book/10-supervised_learning/01-linear.ipynb": notebook("Linear", "Lines."),
+        "projects/book/2-tools/01-pandas.ipynb": notebook("Pandas", "Frames."),
+    }, CONFIG)
+    build(root)
+    site = root / "_site/projects/book"
+    soup = BeautifulSoup((site / "index.html").read_text("utf-8"), "html.parser")
+    section = soup.select_one(".chapters")
+    assert [h.get_text() for h in section.select("h3.chapter-part")] == [
+        "Basics", "Tools", "Supervised learning"]  # 2 before 10
+    assert [[a.get_text() for a in ol.select("a")] for ol in section.select("ol")] == [
+        ["Intro", "NumPy"], ["Pandas"], ["Linear"]]
+    page = BeautifulSoup((site / "2-tools/01-pandas/index.html").read_text("utf-8"),
+                         "html.parser")
+    toc = page.select_one(".project-toc")
+    assert [s.get_text() for s in toc.select(".toc-part")] == ["Basics", "Tools",
+                                                               "Supervised learning"]
+    assert toc.select_one('[aria-current="page"]').get_text() == "Pandas"
+    # previous/next run across parts
+    assert page.select_one('a[rel="prev"]')["href"].endswith("/book/01-basics/02-numpy/")
+    assert page.select_one('a[rel="next"]')["href"].endswith(
+        "/book/10-supervised-learning/01-linear/")  # URL slugs use -
+
+
+def test_a_page_bundle_takes_its_date_from_its_folder_name(tmp_path: Path) -> None:
+    root = make(tmp_path / "s", {
+        "content/posts/2024-05-01-my-post/index.md": "# My post\n\nWords.\n",
+        "content/posts/2024-05-01-my-post/figure.png": b"\x89PNG\r\n\x1a\n",
+    }, CONFIG)
+    report = build(root)
+    page = (root / "_site/blog/my-post/index.html").read_text("utf-8")
+    assert 'datetime="2024-05-01' in page
+    assert not [d for d in report.diagnostics if "date" in d.message]
+
+
+def test_raw_html_images_and_links_in_a_chapter_resolve_from_its_folder(tmp_path: Path) -> None:
+    """Real notebooks write `<img src="images/dag.png" width="250">` in Markdown cells."""
+    cell = ("# Causal graph\n\nThe DAG:\n\n<img src=\"./images/dag.png\" width=\"250\" "
+            "style=\"margin:auto\"/>\n\nAnd <a href='02-next.ipynb#Next-Steps'>the next "
+            "chapter</a>, <img src=\"missing.png\" alt=\"gone\">.\n")
+    first = json.loads(notebook("Causal graph", "x"))
+    first["cells"][0]["source"] = [cell]
+    root = make(tmp_path / "s", {
+        "projects/causal/01-graph.ipynb": json.dumps(first),
+        "projects/causal/02-next.ipynb": notebook("Next", "## Next Steps\n\nMore."),
+        "projects/causal/images/dag.png": b"\x89PNG\r\n\x1a\n" + b"\0" * 16,
+    }, CONFIG)
+    report = build(root)
+    page = root / "_site/projects/causal/01-graph/index.html"
+    soup = BeautifulSoup(page.read_text("utf-8"), "html.parser")
+    img = soup.select_one('img[width="250"]')
+    assert img["src"] == "/ml/projects/causal/images/dag.png"
+    assert (root / "_site/projects/causal/images/dag.png").is_file()
+    link = soup.find("a", string="the next chapter")
+    assert link["href"] == "/ml/projects/causal/02-next/#Next-Steps"
+    nxt = BeautifulSoup((root / "_site/projects/causal/02-next/index.html").read_text("utf-8"),
+                        "html.parser")
+    assert nxt.find(id="Next-Steps") is not None  # the section link lands
+    broken = [d for d in report.diagnostics if "broken link" in d.message]
+    assert [(d.path, "missing.png" in d.message) for d in broken] == [
+        ("projects/causal/01-graph.ipynb", True)]
+
+
+def test_tex_braces_in_math_are_not_reported_as_template_syntax(tmp_path: Path) -> None:
+    root = make(tmp_path / "s", {
+        "content/posts/2024-01-01-stats.md": (
+            "# Robust scale\n\nWith $h \\approx (1/4){{n}\\choose{2}}$ pairs.\n\n"
+            "$$\n\\newcommand{\\r}[1]{{\\color{red}{#1}}}\n\\r{x}\n$$\n"),
+        "content/posts/2024-01-02-leak.md": "# Leak\n\nHello {{ page.title }}.\n",
+    }, CONFIG)
+    report = build(root)
+    leaks = sorted(d.path for d in report.diagnostics if "template syntax" in d.message)
+    # the leaking post, and the lists and feed that show its summary; never the TeX post
+    assert leaks == ["blog/index.html", "blog/leak/index.html", "feed.xml", "index.html"]

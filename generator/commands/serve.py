@@ -82,7 +82,8 @@ class Builder:
                    if self.workdir / n != state.out_dir)
         started = time.perf_counter()
         try:
-            report = build(state.root, out_dir=out, drafts=state.drafts)
+            # no search index: Pagefind would index every page again on every save
+            report = build(state.root, out_dir=out, drafts=state.drafts, search=False)
         except PortfolioError as exc:
             errors = exc.errors if isinstance(exc, BuildFailed) else [exc]
             state.error = "\n\n".join(format_error(e) for e in errors)
@@ -151,8 +152,10 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool
     state = SiteState(root, drafts)
     from ..model.config import load_config
 
+    search = False
     with contextlib.suppress(PortfolioError):
-        state.base_path = load_config(root).base_path
+        config = load_config(root)
+        state.base_path, search = config.base_path, config.search
     server = bind(host, port, state)  # before the first build: a busy port fails at once
     workdir = Path(tempfile.mkdtemp(prefix="portfolio-serve-"))
     builder = Builder(state, workdir, info, warn)
@@ -168,6 +171,9 @@ def serve(root: Path, *, host: str = "127.0.0.1", port: int = 8000, drafts: bool
         url = display_url(host, server.server_address[1], state.base_path)
         info(f"Serving at {url}")
         info("Watching portfolio.yml, content/, projects/ and themes/; press Ctrl-C to stop.")
+        if search:
+            info("Search is left out of previews, to keep rebuilds quick: 'portfolio build' "
+                 "makes it.")
         builder.thread.start()
         if open_browser:
             import webbrowser

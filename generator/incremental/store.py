@@ -2,8 +2,8 @@
 
 Everything a build leaves for the next one is under `.portfolio/` in the site root, and every
 store is named here: the reader cache, the manifest (no-op check), the pages of the last build
-(page reuse), the checks' memos, the spare output tree, the compiled templates, the
-last build's warnings and the lock.
+(page reuse), the checks' memos, the spare output tree, the compiled templates, the drawn
+title cards, the last search index, the last build's warnings and the lock.
 Nothing in it is trusted: a missing, damaged or foreign file only makes the next build slower.
 """
 
@@ -57,6 +57,14 @@ class State:
     @property
     def templates(self) -> Path:
         return self.dir / "jinja"  # compiled templates (Jinja's bytecode cache)
+
+    @property
+    def cards(self) -> Path:
+        return self.dir / "cards"  # drawn title cards, by what they show (site/cards.py)
+
+    @property
+    def search(self) -> Path:
+        return self.dir / "search.json"  # the last search index: its pages' digest, its files
 
     @property
     def warnings(self) -> Path:

@@ -76,6 +76,9 @@ class Config:
     budget_image_kb: int = 2048
     path: Path | None = None
     repo_prefix: str = ""  # the site's folder inside its git repository ("" at the top)
+    # the résumé's skills: a skill and the tags that show it (`scikit-learn: [sklearn]`)
+    skills: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    search: bool = True  # a Pagefind index of the posts, projects and pages (`/search/`)
 
     @property
     def base_path(self) -> str:
@@ -130,7 +133,7 @@ _TOP: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "output": (str, False), "safe": (bool, False), "notebooks": (dict, False),
     "exclude": (list, False), "pygments_style": (str, False),
     "pygments_dark_style": (str, False), "budget_page_kb": (int, False),
-    "budget_image_kb": (int, False),
+    "budget_image_kb": (int, False), "skills": (dict, False), "search": (bool, False),
 }
 _AUTHOR = {"name": (str, True), "bio": (str, False), "avatar": (str, False),
            "email": (str, False), "links": (dict, False)}
@@ -258,6 +261,19 @@ def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Confi
     if url and urlsplit(url).scheme not in ("http", "https"):
         check.error(("url",), f"'url' must start with https:// (got {url!r})",
                     "for example https://USER.github.io/REPO/")
+    skills: list[tuple[str, tuple[str, ...]]] = []
+    for name, aliases in (top.get("skills") or {}).items():
+        if isinstance(aliases, str):
+            aliases = [aliases]
+        if aliases is None:
+            aliases = []
+        if not isinstance(aliases, list) or not all(
+                isinstance(a, (str, int, float)) and not isinstance(a, bool) for a in aliases):
+            check.error(("skills", str(name)), f"'skills.{name}' must be a list of the tags "
+                        "that show it", f"for example  {name}: [{name}, ...]")
+            continue
+        skills.append((str(name), tuple(str(a) for a in aliases)))
+    top["skills"] = tuple(skills)
     if top.get("posts_per_page", 10) < 1:
         check.error(("posts_per_page",), "'posts_per_page' must be at least 1")
     if check.errors:

@@ -55,6 +55,9 @@ class Meta:
     execute: bool | None = None
     allow_errors: bool | None = None
     order: int = 0
+    # headline results, `results: [{label: Test accuracy, value: 98.4%}]`: (label, value)
+    results: tuple[tuple[str, str], ...] = ()
+    learned_from: tuple[str, ...] = ()  # ids of learning-path items this came out of
     extra: tuple[tuple[str, Any], ...] = ()
 
 
@@ -160,6 +163,8 @@ class Site:
     project_of: dict[str, Document] = field(default_factory=dict)
     chapter_nav: dict[str, tuple[Document | None, Document | None]] = field(
         default_factory=dict)
+    # the data files, read (sources/data.py): {"resume": {...JSON Resume...}, ...}
+    data: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
 from ..model.documents import Output
@@ -271,13 +271,16 @@ def _clone(src: str | Path, dst: str | Path) -> None:
 
 def publish(out: Path, outputs: Iterable[Output], *, root: Path, force: bool = False,
             notes: list[str] | None = None, foreign: list[str] | None = None,
-            sources: tuple[Path, ...] = ()) -> list[str]:
+            sources: tuple[Path, ...] = (),
+            before_swap: Callable[[Path], list[str]] | None = None) -> list[str]:
     """Stage `outputs` beside `out`, then swap them in. Returns the written paths.
 
     Files are copied only from inside `root` or one of `sources` (the theme folders).
 
     `notes` collects what was tidied up after an earlier interrupted build, for the report;
     `foreign` the files found in the output folder that we did not write (carried over).
+    `before_swap(staging)` runs on the complete staged site and returns the files it added
+    (the search index): they are ours, listed in the marker like the rest.
     """
     check_output_dir(out, root)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -299,6 +302,8 @@ def publish(out: Path, outputs: Iterable[Output], *, root: Path, force: bool = F
                 made = {staging, *(staging / rel for rel in folders)}
             written = write_tree(staging, outputs, allowed, out.name, inodes, made)
             _contained(staging)
+            if before_swap is not None:
+                written = sorted({*written, *before_swap(staging)})
             marker = {"generator": "portfolio", "files": written}
             (staging / MARKER).unlink(missing_ok=True)
             (staging / MARKER).write_text(json.dumps(marker, indent=0, sort_keys=True) + "\n",

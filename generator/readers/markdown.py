@@ -134,6 +134,8 @@ def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offs
     md = _parser(safe)
     env: dict = {}
     tokens = md.parse(text, env)
+    if "> " in text:
+        _fastpages_callouts(tokens)
     anchors = anchors or AnchorSet()
     result = MarkdownResult("")
     words = 0
@@ -168,7 +170,8 @@ def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offs
             token.content = _rewrite_html(token.content, source_rel, block_line, result)
         if token.type != "inline":
             continue
-        if tokens[index - 1].type == "paragraph_open" and not summary_parts:
+        if tokens[index - 1].type == "paragraph_open" and not summary_parts and \
+                tokens[index - 1].attrGet("class") != "markdown-alert-title":
             summary_parts.append(_inline_text(token))
         for child in _walk_children(token):
             if child.type == "text":
@@ -187,6 +190,59 @@ def render_markdown(text: str, source_rel: str, *, safe: bool = False, line_offs
     result.words = words
     result.summary = _clip(" ".join(summary_parts), 240)
     return result
+
+
+_CALLOUT = re.compile(r"^(?:\*\*)?(Note|Tip|Warning|Important)(?:\*\*)?:(?:\*\*)?\s+", re.I)
+
+
+def _fastpages_callouts(tokens: list[Token]) -> None:
+    """fastpages' and nbdev's `> Note: text` (also Tip, Warning, Important, and `**Note:**`)
+    become the same callouts as GitHub's `> [!NOTE]`, in place: no line moves."""
+    index = 0
+    while index + 2 < len(tokens):
+        quote, para, inline = tokens[index:index + 3]
+        match = _CALLOUT.match(inline.content) if quote.type == "blockquote_open" and \
+            para.type == "paragraph_open" and inline.type == "inline" else None
+        if match is None or not inline.children:
+            index += 1
+            continue
+        kind = match[1].lower()
+        close = next(i for i in range(index + 1, len(tokens))
+                     if tokens[i].type == "blockquote_close" and tokens[i].level == quote.level)
+        for token in (quote, tokens[close]):
+            token.type = token.type.replace("blockquote", "alert")
+            token.tag = "div"
+        quote.attrs = {"class": f"markdown-alert markdown-alert-{kind}"}
+        inline.content = inline.content[match.end():]
+        _drop_label(inline.children, len(match[0]))
+        title = [Token("paragraph_open", "p", 1), Token("inline", "", 0),
+                 Token("paragraph_close", "p", -1)]
+        title[0].attrs = {"class": "markdown-alert-title"}
+        label = Token("text", "", 0)
+        label.content = kind.capitalize()
+        title[1].children = [label]
+        tokens[index + 1:index + 1] = title
+        index = close + 3
+
+
+def _drop_label(children: list[Token], length: int) -> None:
+    """Remove the first `length` characters of text (and the bold around them) from an
+    inline token's children."""
+    while children and length > 0:
+        child = children[0]
+        if child.type in ("strong_open", "strong_close"):
+            children.pop(0)
+            length -= 2
+        elif child.type == "text":
+            take = min(length, len(child.content))
+            child.content = child.content[take:]
+            length -= take
+            if not child.content:
+                children.pop(0)
+        else:
+            break
+    if children and children[0].type == "text":
+        children[0].content = children[0].content.lstrip()
 
 
 def code_lines(text: str, safe: bool = False) -> list[tuple[int, int]]:

@@ -24,6 +24,7 @@ from ..model.urls import relative_target
 from . import nboutputs
 from .directives import apply_directives
 from .markdown import AnchorSet, render_markdown
+from .thumbnails import mark_quarto
 
 _EXT = nboutputs.EXT
 
@@ -291,6 +292,7 @@ def prepare(nb: Any, path: str, drop_cell: int | None,
     cells = [c for i, c in enumerate(nb.cells) if i != drop_cell]
     if drop_title:
         cells = _drop_title(cells, drop_title)
+    mark_quarto(cells)  # before the directives drop the `#|` lines
     nb.cells = apply_directives(cells)
     return nb
 
@@ -347,7 +349,7 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
         raise SourceError(f"nbconvert failed: {type(exc).__name__}: {exc}", path) from exc
     for name in sorted(needs.files, key=_output_order):
         result.assets.append(Asset(name, data=needs.files[name]))
-    result.thumbnail = _thumbnail(needs.files, result)
+    result.thumbnail = _thumbnail(needs.files, nb.cells, result)
     result.has_plotly = needs.has_plotly
     result.has_math |= needs.has_math
     result.scripts = tuple(sorted(needs.scripts)) if not safe else ()
@@ -356,12 +358,13 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
     return result
 
 
-def _thumbnail(files: dict[str, bytes], result: NotebookResult) -> str:
-    """The first output image, resized for cards; an SVG is used as it is."""
-    from .thumbnails import make_thumbnail
+def _thumbnail(files: dict[str, bytes], cells: list, result: NotebookResult) -> str:
+    """The chosen figure (thumbnails.candidates), fitted at the card's ratio; an SVG is used
+    as it is."""
+    from .thumbnails import candidates, make_thumbnail
 
     shown = [n for n in sorted(files, key=_output_order) if n.startswith("output_")]
-    for name in shown:
+    for name in candidates(shown, files, cells):
         if name.endswith(".svg"):
             return name
         made = make_thumbnail(files[name])

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..model.documents import Document, Meta, Rendered, Site, Source
 from ..model.errors import PortfolioError, SourceError
@@ -151,7 +151,7 @@ def check_collisions(documents: list[Document]
 
 
 def assemble(config: Config, documents: list[Document], *, today: dt.date, drafts: bool = False,
-             build_date: dt.datetime | None = None) -> Site:
+             build_date: dt.datetime | None = None, data: dict[str, Any] | None = None) -> Site:
     """Drop drafts and future posts, sort, group by tag, link neighbours and chapters.
 
     A project of several notebooks counts once among the projects (its overview); its
@@ -197,4 +197,25 @@ def assemble(config: Config, documents: list[Document], *, today: dt.date, draft
     return Site(config=config, documents=tuple([*posts, *projects, *in_order, *pages]),
                 posts=tuple(posts), projects=tuple(projects), pages=tuple(pages), tags=tags,
                 build_date=build_date, neighbours=neighbours, chapters=chapters,
-                project_of=project_of, chapter_nav=chapter_nav)
+                project_of=project_of, chapter_nav=chapter_nav, data=dict(data or {}))
+
+
+def chapter_parts(members: tuple[Document, ...]) -> list[tuple[str, list[Document]]]:
+    """A book's chapters grouped by the sub-folder they are in (`projects/book/02-models/..`
+    is part 'Models'), in reading order; [] when all are in one folder (no parts to show)."""
+    parts: list[tuple[str, list[Document]]] = []
+    for doc in members:
+        inner = doc.source.rel_path[len(doc.source.group) + 1:].split("/")[:-1]
+        title = part_title(inner[0]) if inner else ""
+        if parts and parts[-1][0] == title:
+            parts[-1][1].append(doc)
+        else:
+            parts.append((title, [doc]))
+    return parts if len(parts) > 1 else []
+
+
+def part_title(folder: str) -> str:
+    """`02-supervised_learning` -> 'Supervised learning': the number orders, the words name."""
+    words = re.sub(r"^[\d\s._-]+(?=\D)", "", folder)
+    words = re.sub(r"[_\s-]+", " ", words).strip()
+    return words[:1].upper() + words[1:] if words else folder

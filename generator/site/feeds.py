@@ -77,7 +77,7 @@ def sitemap(site: Site) -> bytes:
     ET.register_namespace("", SITEMAP)
     urlset = ET.Element(f"{{{SITEMAP}}}urlset")
     paths: list[tuple[str, dt.date | None]] = [
-        (url, None) for url in sitemap_urls([slug for _, slug, _ in site.tags])]
+        (url, None) for url in sitemap_urls([slug for _, slug, _ in site.tags], site.data)]
     paths += [(d.url, _changed(d)) for d in site.documents]
     for path, day in sorted(set(paths), key=lambda p: p[0]):
         node = ET.SubElement(urlset, f"{{{SITEMAP}}}url")

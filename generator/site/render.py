@@ -22,6 +22,7 @@ from markupsafe import Markup
 from ..incremental.cache import blob_digest
 from ..incremental.keys import BuildKeys
 from ..incremental.reuse import PreviousOutputs, page_key
+from ..incremental.store import State
 from ..model.distribution import HOMEPAGE
 from ..model.documents import Asset, Document, Output, Site
 from ..model.errors import Diagnostic, TemplateError
@@ -37,7 +38,12 @@ from ..model.urls import (
 )
 from ..sources.discover import asset_url_path
 from . import routes
+from .activity import heatmap
+from .assemble import chapter_parts
+from .cards import TitleCards, chosen_figure
 from .feeds import atom_feed, sitemap
+from .learning import learned_from_links, learning_outputs, with_learning_links
+from .resume import resume_date, resume_outputs, with_resume_link
 from .styles import code_css
 
 
@@ -57,12 +63,15 @@ class Renderer:
         for doc in site.documents:
             self.targets[doc.source.rel_path] = doc.url
         self.asset_paths = asset_paths
+        self.cards = TitleCards.of_build(State(self.config.root), keys.code, previous)
+        self.card_outputs: list[Output] = []  # the title cards the pages show
         site_context = self.site_context()
         now_year = (site.build_date or dt.datetime(1970, 1, 1)).year
         env.globals.update(url=self.url, absolute_url=self.absolute_url, site=site_context,
                            now_year=now_year, generator={"name": "portfolio",
                                                          "url": HOMEPAGE})
-        env.filters.update(url=self.url, absolute_url=self.absolute_url, date=_format_date)
+        env.filters.update(url=self.url, absolute_url=self.absolute_url, date=_format_date,
+                           resume_date=resume_date)
         # What every page depends on besides its own context: a change here renders them all.
         self.base_key = page_key(keys.code, keys.theme, keys.config, site_context, now_year)
 
@@ -85,8 +94,11 @@ class Renderer:
             "base_path": self.base, "language": config.language,
             "author": {"name": author.name, "bio": author.bio, "email": author.email,
                        "avatar": self._avatar(), "links": links},
-            "menu": [{"title": m.title, "url": self.url(m.url)} for m in config.menu],
+            "menu": with_learning_links(self.site, with_resume_link([{
+                "title": m.title, "url": self.url(m.url)} for m in config.menu],
+                self.url("resume/")), self.url),
             "github": config.github, "feed_url": self.url(routes.FEED.path),
+            "search_url": self.url(routes.page_url(routes.SEARCH)) if config.search else "",
         }
 
     def _avatar(self) -> str:
@@ -128,6 +140,7 @@ class Renderer:
 
     def doc_context(self, doc: Document) -> dict[str, Any]:
         meta = doc.meta
+        image, fit = self._image(doc)
         ctx: dict[str, Any] = {
             "title": meta.title, "url": self.url(doc.url), "path": doc.url, "kind": doc.kind,
             "date": meta.date, "updated": meta.updated, "summary": meta.summary or
@@ -137,7 +150,7 @@ class Renderer:
             "featured": meta.featured, "draft": meta.draft, "toc": list(doc.rendered.toc)
             if meta.toc else [], "has_math": doc.rendered.has_math,
             "has_plotly": doc.rendered.has_plotly, "scripts": list(doc.rendered.scripts),
-            "image": self._image(doc),
+            "image": image, "image_fit": fit, "results": list(meta.results),
             "demo_url": meta.demo if is_safe_url(meta.demo) else "",
             "repo_url": repo_url(meta.repo) if meta.repo and doc.source.format == "markdown"
             else "", "colab_url": "", "github_url": "", "download_url": "",
@@ -147,6 +160,7 @@ class Renderer:
             # body's first paragraph, which the reader is about to read anyway)
             "lede": meta.summary,
             "cover": bool(meta.image),  # the author chose the image: show it on the page
+            "learned_from": learned_from_links(self.site, doc, self.url),
         }
         if doc.is_notebook:
             ctx["download_url"] = self.url(doc.url + PurePosixPath(doc.source.rel_path).name)
@@ -166,26 +180,34 @@ class Renderer:
         return notebook_links(gh.owner, gh.repo, meta.branch or gh.branch,
                               meta.path or self.config.repo_prefix + doc.source.rel_path)
 
-    def _image(self, doc: Document) -> str:
-        image = doc.meta.image
-        if image:
-            if re.match(r"^https?://", image):
-                return image
-            if not is_safe_url(image):
-                return ""
-            target = relative_target(doc.source.rel_path, image)
-            if target and target in self.targets:
-                return self.url(self.targets[target])
-            root_rel = image.lstrip("/")
-            if root_rel in self.targets:
-                return self.url(self.targets[root_rel])
-            self.diagnostics.append(Diagnostic(f"image '{image}' not found", doc.source.rel_path))
+    def _image(self, doc: Document) -> tuple[str, str]:
+        """The card's image and its fit ("cover": at the card's ratio; "svg", "author": shown
+        whole): the author's `image:`, else the chosen figure, else a project's title card."""
+        if doc.meta.image:
+            return self._author_image(doc, doc.meta.image), "author"
+        figure = chosen_figure(doc, self.site.chapters.get(doc.url, ()))
+        if figure:
+            return self.url(figure), "svg" if figure.endswith(".svg") else "cover"
+        # a card for what is shown as a card: projects, and chapters featured on their own
+        card = self.cards.output(doc) if doc.kind == "project" and (
+            doc.source.role != "chapter" or doc.meta.featured) else None
+        if card is None:
+            return "", "cover"
+        self.card_outputs.append(card)
+        return self.url(card.path), "cover"
+
+    def _author_image(self, doc: Document, image: str) -> str:
+        if re.match(r"^https?://", image):
+            return image
+        if not is_safe_url(image):
             return ""
-        if doc.rendered.thumbnail:
-            return self.url(doc.url + doc.rendered.thumbnail)
-        for chapter in self.site.chapters.get(doc.url, ()):  # a project's first figure
-            if chapter.rendered.thumbnail and not chapter.meta.image:
-                return self.url(chapter.url + chapter.rendered.thumbnail)
+        target = relative_target(doc.source.rel_path, image)
+        if target and target in self.targets:
+            return self.url(self.targets[target])
+        root_rel = image.lstrip("/")
+        if root_rel in self.targets:
+            return self.url(self.targets[root_rel])
+        self.diagnostics.append(Diagnostic(f"image '{image}' not found", doc.source.rel_path))
         return ""
 
     def _chapters(self, doc: Document, views: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -197,6 +219,8 @@ class Renderer:
         previous, following = site.chapter_nav.get(doc.url, (None, None))
         return {"project": views[project.url] if project else None,
                 "chapters": [views[d.url] for d in members],
+                "parts": [{"title": title, "chapters": [views[d.url] for d in docs]}
+                          for title, docs in chapter_parts(members)],
                 "chapter_number": next((n for n, d in enumerate(members, 1) if d is doc), 0),
                 "prev_chapter": views[previous.url] if previous else None,
                 "next_chapter": views[following.url] if following else None}
@@ -217,8 +241,8 @@ class Renderer:
             context["content"] = Markup(content())
         try:
             html = self.env.get_template(template).render(page_path=path, **context)
-        except jinja2.TemplateError as exc:
-            raise _template_error(exc, template) from None
+        except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
+            raise _template_error(exc, template) from None  # a theme's mistake, by its line
         data = html.encode("utf-8")
         # the sha1 names the page for the checks' memo and for the next build's records
         return Output(path, data=data, key=key, digest=hashlib.sha1(data).hexdigest())
@@ -259,13 +283,14 @@ class Renderer:
                 newer=views[newer.url] if newer else None,
                 **self._chapters(doc, views)))
             outputs += [self.asset(doc, asset) for asset in doc.rendered.assets]
+        outputs += self.card_outputs
         posts = [views[d.url] for d in site.posts]
         projects = [views[d.url] for d in site.projects]
         chapters = [views[d.url] for members in site.chapters.values() for d in members]
         # a chapter counts with its project, but can be featured on its own
         featured = [p for p in projects + chapters if p["featured"]] or projects[:3]
         outputs.append(self._route(routes.HOME, featured=featured[:6], posts=posts[:5],
-                                   projects=projects))
+                                   projects=projects, activity=heatmap(site, self.url)))
         outputs += self._paginated(posts)
         outputs.append(self._route(routes.GALLERY, projects=projects))
         tags = [{"name": name, "slug": slug, "url": self._tag_url(slug), "count": len(docs)}
@@ -275,6 +300,11 @@ class Renderer:
             outputs.append(self._route(routes.TAG, {"slug": slug}, tag=name,
                                        items=[views[d.url] for d in docs]))
         outputs.append(self._route(routes.NOT_FOUND))
+        if self.config.search:  # the index itself is made on the staged site (output/search.py)
+            outputs.append(self._route(routes.SEARCH))
+        outputs += resume_outputs(site, self._route, self.url, self.absolute_url)
+        outputs += learning_outputs(site, self._route, self.url, self.absolute_url,
+                                    self.diagnostics)
         outputs.append(Output(routes.FEED.path, data=atom_feed(site, self.resolve_links)))
         outputs.append(Output(routes.SITEMAP.path, data=sitemap(site)))
         robots = "User-agent: *\nAllow: /\n\nSitemap: " \
@@ -331,7 +361,7 @@ def _format_date(value: dt.date | None, fmt: str = "long") -> str:
     return f"{months[value.month - 1]} {value.day}, {value.year}"
 
 
-def _template_error(exc: jinja2.TemplateError, template: str) -> TemplateError:
+def _template_error(exc: Exception, template: str) -> TemplateError:
     """Name the template file and line: Jinja rewrites traceback frames to template lines."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return TemplateError(f"template syntax error: {exc.message}",

@@ -7,6 +7,7 @@ publishes is listed here. Paths are relative to the base path, POSIX, without a 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NamedTuple
 
 # The template of a document's page, and the folder its page is published under, by its kind
@@ -22,6 +23,7 @@ class Route(NamedTuple):
     path: str  # the output file
     template: str = ""  # the Jinja template, for pages
     in_sitemap: bool = False
+    needs: str = ""  # made only when the site has this data file (`Site.data`)
 
 
 HOME = Route("home", "index.html", "home.html", in_sitemap=True)
@@ -37,9 +39,18 @@ ROBOTS = Route("robots", "robots.txt")
 NOJEKYLL = Route("nojekyll", ".nojekyll")
 CNAME = Route("cname", "CNAME")
 PYGMENTS_CSS = Route("pygments-css", "assets/pygments.css")
+RESUME = Route("resume", "resume/index.html", "resume.html", in_sitemap=True)
+RESUME_JSON = Route("resume-json", "resume.json")
+SEARCH = Route("search", "search/index.html", "search.html")  # with `search: true`
+PAGEFIND = Route("pagefind", "pagefind/")  # the index, written by output/search.py
+LEARNING = Route("learning", "learning/index.html", "learning.html", in_sitemap=True,
+                 needs="learning")
+LEARNING_JSON = Route("learning-json", "learning.json", needs="learning")
+TIMELINE = Route("timeline", "timeline/index.html", "timeline.html", in_sitemap=True)
 
 ROUTES: tuple[Route, ...] = (HOME, BLOG, BLOG_PAGE, GALLERY, TAGS, TAG, NOT_FOUND, FEED, SITEMAP,
-                             ROBOTS, NOJEKYLL, CNAME, PYGMENTS_CSS)
+                             ROBOTS, NOJEKYLL, CNAME, PYGMENTS_CSS, RESUME, RESUME_JSON,
+                             SEARCH, PAGEFIND, LEARNING, LEARNING_JSON, TIMELINE)
 ASSETS_DIR = "assets"  # the theme's static files (and the Pygments CSS) are published here
 
 # Templates that render a whole page (compiled early, while documents convert).
@@ -61,11 +72,12 @@ def output_path(route: Route, **values: object) -> str:
     return route.path.format(**values)
 
 
-def sitemap_urls(tag_slugs: list[str]) -> list[str]:
-    """The site's own pages that belong in the sitemap (documents are added by the caller)."""
+def sitemap_urls(tag_slugs: list[str], data: Collection[str] = ()) -> list[str]:
+    """The site's own pages that belong in the sitemap (documents are added by the caller);
+    `data`: the data files the site has (a route that `needs` another is not made)."""
     urls: list[str] = []
     for route in ROUTES:
-        if not route.in_sitemap:
+        if not route.in_sitemap or (route.needs and route.needs not in data):
             continue
         if "{slug}" in route.path:
             urls += [page_url(route, slug=slug) for slug in tag_slugs]

@@ -28,6 +28,7 @@ class Inventory:
     assets: list[str] = field(default_factory=list)  # POSIX paths relative to the site root
     files: set[str] = field(default_factory=set)  # every file seen, for link checking
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    data: list[str] = field(default_factory=list)  # the site's data files (content/resume.yml)
 
 
 def _hidden(name: str) -> bool:
@@ -130,6 +131,8 @@ def discover(root: Path, formats: Mapping[str, str], exclude: tuple[str, ...] = 
             else:
                 kind = "page"
             inv.documents.append(Source(rel, root / rel, kind, fmt))
+        elif rel.lower() in DATA_FILES:
+            inv.data.append(rel)
         elif suffix in ASSET_EXTENSIONS:
             inv.assets.append(rel)
         elif suffix in _OTHER_FORMATS:
@@ -140,6 +143,9 @@ def discover(root: Path, formats: Mapping[str, str], exclude: tuple[str, ...] = 
     return inv
 
 
+# Data files the site reads besides its documents (each with a reader of its own in sources/)
+DATA_FILES = {f"content/{name}.{ext}" for name in ("resume", "learning")
+              for ext in ("yml", "yaml", "json")}
 _OTHER_FORMATS = {".rst", ".rmd", ".qmd", ".txt", ".docx", ".doc", ".odt", ".org", ".adoc",
                   ".tex", ".html", ".htm", ".textile", ".pages"}
 OVERVIEW_NAMES = ("index.ipynb", "index.md", "readme.md", "project.yml")  # by preference

@@ -227,6 +227,10 @@ def _coerce(name: str, value: Any, path: str, line: int | None) -> Any:
         return _date(name, value, path, line)
     if name == "tags":
         return _tags(value, path, line)
+    if name == "learned_from":
+        return _tags(value, path, line)
+    if name == "results":
+        return _results(value, path, line)
     if name in _BOOL_KEYS:
         if isinstance(value, bool):
             return value
@@ -293,6 +297,38 @@ def _tags(value: Any, path: str, line: int | None) -> tuple[str, ...]:
         if item:
             seen.setdefault(item, None)
     return tuple(seen)
+
+
+def _results(value: Any, path: str, line: int | None) -> tuple[tuple[str, str], ...]:
+    """`[{label: Test accuracy, value: 98.4%}, ...]`, or the short form `{Test accuracy: 98.4%}`."""
+    hint = "write results: [{label: Test accuracy, value: 98.4%}]"
+    if value is None:
+        return ()
+    if isinstance(value, dict):
+        value = [{"label": k, "value": v} for k, v in value.items()]
+    if not isinstance(value, list):
+        raise SourceError(f"'results' must be a list of label/value pairs, not {value!r}", path,
+                          line, hint=hint)
+    out = []
+    for item in value:
+        if not isinstance(item, dict) or "label" not in item or "value" not in item:
+            raise SourceError(f"each result needs a 'label' and a 'value', not {item!r}", path,
+                              line, hint=hint)
+        label, shown = item["label"], item["value"]
+        if isinstance(label, (dict, list)) or isinstance(shown, (dict, list)) or label is None \
+                or shown is None:
+            raise SourceError(f"a result's label and value must be text or a number: {item!r}",
+                              path, line, hint=hint)
+        out.append((str(label).strip(), _plain_number(shown)))
+    return tuple(out)
+
+
+def _plain_number(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
 
 
 def folder_title(name: str) -> str:
