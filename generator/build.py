@@ -139,7 +139,9 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
     config = load_config(root, overrides=overrides)
     out = config.output_dir
     check_output_dir(out, root)  # refuse before doing any work
-    with build_lock(root):
+    with build_lock(root) as interrupted:
+        if interrupted:  # e.g. killed; the system released its lock, the writer tidies up
+            reporter.diagnostic(Diagnostic(interrupted, f"{root.name}/.portfolio"))
         inventory = discover(root, FORMATS, config.exclude)
         dirs = themes.theme_dirs(root, config.theme)
         manifest = Manifest(root)

@@ -8,6 +8,7 @@ does). Skips locally when chromium or Playwright is missing; under CI it fails i
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,7 +23,8 @@ PHONE = {"width": 375, "height": 812}
 PAGES = [
     "", "projects/", "projects/iris-eda/", "projects/linear-regression-from-scratch/",
     "projects/digits-knn/", "projects/sentiment-api/", "blog/", "blog/gradient-descent-by-hand/",
-    "tags/", "tags/numpy/", "about/", "404.html",
+    "tags/", "tags/numpy/", "about/", "404.html", "resume/", "learning/", "timeline/", "now/",
+    "search/",
 ]
 IRIS_COLAB = ("https://colab.research.google.com/github/ada-learns/portfolio/blob/main/"
               "projects/iris-eda/iris-eda.ipynb")
@@ -210,3 +212,24 @@ def test_plotly_figures_are_drawn_when_plotly_loads(new_page, site_url) -> None:
     widths = page.evaluate("[document.documentElement.scrollWidth,"
                            " document.documentElement.clientWidth]")
     assert widths[0] <= widths[1]
+
+
+def test_resume_prints_without_navigation_and_with_link_addresses(new_page, site_url) -> None:  # type: ignore[no-untyped-def]
+    """Print to PDF gives a résumé, not a web page: no header, footer or buttons, no dark
+    background even in dark mode, and each project link's address written out."""
+    page = new_page(color_scheme="dark")
+    page.goto(site_url + "resume/")
+    assert page.is_visible(".site-header") and page.is_visible("[data-print]")
+    page.emulate_media(media="print")
+    for hidden in (".site-header", ".site-footer", "[data-print]", ".skip-link"):
+        assert not page.is_visible(hidden), hidden
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
+        "rgb(255, 255, 255)", "rgba(0, 0, 0, 0)")
+    assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
+    after = page.evaluate("""() => getComputedStyle(document.querySelector(
+        '#resume-projects ~ .resume-entry a[data-print-url], .resume-entry a[data-print-url]'),
+        '::after').content""")
+    assert "https://ada-learns.github.io/portfolio/projects/" in after
+    pdf = page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert 1 <= pages <= 2, f"the example's résumé prints on {pages} A4 pages"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import builtins
 import errno
-import fcntl
 import os
 import random
 import shutil
@@ -245,15 +244,26 @@ def test_F5_two_builds_at_once(tmp_path: Path) -> None:
 
 
 def test_F5_lock_held_gives_clean_error(tmp_path: Path) -> None:
+    """Another process holds the lock (a build in progress): a clean error naming its PID."""
     root = _site(tmp_path / "s")
-    (root / ".portfolio").mkdir()
-    with open(root / ".portfolio/build.lock", "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        handle.write("4242")
-        handle.flush()
-        with pytest.raises(OutputError, match=r"build in progress \(lock held by PID 4242\)"), \
-                build_lock(root, wait=0.3):
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
+         "from generator.incremental.lock import build_lock\n"
+         "with build_lock(Path(sys.argv[1])):\n    print('held', flush=True)\n"
+         "    time.sleep(60)\n", str(root)],
+        stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(OutputError, match=rf"build in progress \(lock held by PID "
+                                              rf"{holder.pid}\)"), build_lock(root, wait=0.3):
             pass
+    finally:
+        holder.kill()
+        holder.wait()
+    # the holder died without letting go: the system released its lock, and the next build
+    # says that one was interrupted
+    with build_lock(root, wait=1) as interrupted:
+        assert interrupted is not None and f"PID {holder.pid}" in interrupted
 
 
 def _bad_notebook_site(root: Path) -> Path:

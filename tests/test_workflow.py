@@ -239,3 +239,24 @@ def test_default_install_in_the_portfolio_checkout_itself(monkeypatch, tmp_path)
     direct = json.dumps({"url": tmp_path.as_uri(), "dir_info": {"editable": True}})
     monkeypatch.setattr(metadata, "distribution", lambda name: _FakeDist(direct))
     assert default_install(tmp_path) == ("pip install .", None)
+
+
+@pytest.mark.parametrize("value", ["true", "yes", "no", "on", "off", "null", "~", "3.10", "1e3",
+                                   "0x10", "2024-01-01", "main", "release/v1", "feature-x",
+                                   "pip install 'portfolio[notebooks]' # pinned",
+                                   "pip install git+https://github.com/a/b@v1.0",
+                                   "a: b", "-dash", "*star", "&amp", "!tag", "%pct", "@at", "`tick",
+                                   "{brace}", "[list]", "'quoted'", '"dq"', "ends with space "])
+def test_every_value_reads_back_as_the_same_string(value: str) -> None:
+    """The workflow's values are text whatever they look like to YAML: a branch named `yes`
+    or `3.10` is not True or the float 3.1."""
+    from generator.commands.workflow import _scalar
+
+    assert yaml.safe_load(f"key: {_scalar(value)}") == {"key": value}
+    assert yaml.safe_load(f"list: [{_scalar(value)}]") == {"list": [value]} or "," in value
+
+
+def test_a_branch_that_looks_like_a_number_or_a_boolean_stays_text() -> None:
+    for branch in ("yes", "1.10", "true"):
+        wf = load(workflow_yaml(branch=branch))
+        assert wf["on"]["push"]["branches"] == [branch]

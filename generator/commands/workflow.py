@@ -121,20 +121,29 @@ def workflow_yaml(
     if not base_url_in_config:
         build += f" {_BASE_URL}"
     return _TEMPLATE.format(
-        branch=branch,
+        branch=_scalar(branch),
         checkout_with=_FULL_HISTORY if git_dates else "",
         # Quoted: unquoted 3.10 is the float 3.1 to YAML.
         python_version=json.dumps(python_version),
         install=_scalar(install.strip()),
         hash_files=_HASH_FILES,
         build=_scalar(build),
-        output_dir=output_dir,
+        output_dir=_scalar(output_dir),
     )
 
 
 def _scalar(text: str) -> str:
-    """`text` as a YAML plain scalar where that reads back the same, else double-quoted."""
-    plain = re.match(r"[A-Za-z0-9.]", text) and not re.search(r": | #|:$", text)
+    """`text` as a YAML scalar that reads back as this same string: plain where YAML reads it
+    as text (`main`, `pip install .`), else double-quoted (`'true'`, `'3.10'`, `'null'`,
+    `'yes'` would read back as True, 3.1, None, True). JSON strings are YAML scalars."""
+    import yaml
+
+    plain = bool(re.fullmatch(r"[A-Za-z0-9_./][A-Za-z0-9_./ =@+-]*", text)) and \
+        not text.endswith(" ") and not re.search(r": | #", text)
+    try:
+        plain = plain and yaml.safe_load(text) == text
+    except yaml.YAMLError:
+        plain = False
     return text if plain else json.dumps(text)
 
 

@@ -18,6 +18,7 @@ from ..incremental.keys import BuildKeys
 from ..model.documents import Meta, Rendered, Source
 from ..model.errors import Diagnostic, PortfolioError, SourceError
 from ..model.report import Reporter
+from ..util.orphans import die_with_parent
 from . import Result, read_source
 
 if TYPE_CHECKING:
@@ -58,11 +59,14 @@ def _safe_read(args: tuple[Config, Source, tuple[str, ...], bytes, str, bool]
     return result
 
 
-def _warm_up(template_dirs: tuple[str, ...]) -> None:
-    """Pool initializer: import nbconvert and build the exporter once per worker."""
-    from .notebook import _exporter
+def _warm_up(template_dirs: tuple[str, ...], notebooks: bool) -> None:
+    """Pool initializer: die with the build, and import nbconvert and build the exporter once
+    per worker (when there are notebooks)."""
+    die_with_parent()
+    if notebooks:
+        from .notebook import _exporter
 
-    _exporter(template_dirs)
+        _exporter(template_dirs)
 
 
 def cache_key(source: Source, data: bytes, keys: BuildKeys) -> str:
@@ -161,12 +165,13 @@ class _Conversions:
     def _start(self, workers: int, notebooks: bool) -> None:
         import multiprocessing
 
-        context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-        if notebooks:
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                            initializer=_warm_up, initargs=(self.template_dirs,))
-        else:
-            self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # fork is cheap and shares the imports, but only Linux makes it safe to use in a
+        # process with threads (macOS's own frameworks are not fork-safe); elsewhere spawn
+        method = "fork" if sys.platform.startswith("linux") and hasattr(os, "fork") else "spawn"
+        context = multiprocessing.get_context(method)
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                        initializer=_warm_up,
+                                        initargs=(self.template_dirs, notebooks))
         jobs = (self._job(m) for m in self.ordered)
         self.futures = self.pool.map(_safe_read, jobs, chunksize=1 if notebooks else 4)
 

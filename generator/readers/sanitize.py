@@ -3,8 +3,8 @@
 Trust model: the author's own Markdown and notebooks are trusted (raw HTML, plotly), but a
 `javascript:` URL is never useful, so it is scrubbed everywhere. Under `safe: true` (site-wide or
 per document) notebook outputs are treated as hostile: script-capable MIME types are dropped and
-HTML outputs are cleaned with bleach (already installed: nbconvert depends on it, and its own
-`sanitize_html` uses it), keeping tables and formatting.
+HTML outputs are cleaned with nh3 (the Rust `ammonia` sanitiser; bleach, which nbconvert used,
+is end-of-life upstream), keeping tables and formatting.
 """
 
 from __future__ import annotations
@@ -23,18 +23,19 @@ _TAGS = {"a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgro
          "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "samp",
          "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th",
          "thead", "tr", "u", "ul", "var"}
-_ATTRS = {"*": ["class", "title", "lang", "dir"], "a": ["href", "title", "rel"],
-          "img": ["src", "alt", "width", "height"], "td": ["colspan", "rowspan", "align"],
-          "th": ["colspan", "rowspan", "align", "scope"], "ol": ["start"]}
+_ATTRS = {"*": {"class", "title", "lang", "dir"}, "a": {"href", "title", "rel"},
+          "img": {"src", "alt", "width", "height"}, "td": {"colspan", "rowspan", "align"},
+          "th": {"colspan", "rowspan", "align", "scope"}, "ol": {"start"}}
 
 
 def clean_html(markup: str) -> str:
-    """HTML from a source we do not trust, reduced to formatting, tables, links and images."""
-    import bleach
+    """HTML from a source we do not trust, reduced to formatting, tables, links and images:
+    other tags are dropped (their text kept; script and style with their content)."""
+    import nh3
 
-    cleaned = bleach.clean(markup, tags=_TAGS, attributes=_ATTRS,
-                           protocols={"http", "https", "mailto"}, strip=True,
-                           strip_comments=True)
+    cleaned = nh3.clean(markup, tags=_TAGS, attributes=_ATTRS,
+                        url_schemes={"http", "https", "mailto"}, strip_comments=True,
+                        link_rel=None)
     return scrub_urls(cleaned)
 
 

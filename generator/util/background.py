@@ -27,8 +27,8 @@ class Forked(Generic[T]):
         self.fn, self.decode = fn, decode
         self.pid: int | None = None
         self.fd = -1
-        if not sys.platform.startswith("linux"):
-            return  # fork is unsafe on macOS and absent on Windows
+        if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+            return  # fork is unsafe on macOS and absent on Windows: computed in process
         try:
             read, write = os.pipe()
             pid = os.fork()
