@@ -22,7 +22,7 @@ from .incremental.manifest import Manifest, build_inputs, marker_digest, today_k
 from .incremental.store import State, atomic_write
 from .model.config import Config, load_config
 from .model.documents import Output
-from .model.errors import MAX_ERRORS, BuildFailed, Diagnostic, SourceError
+from .model.errors import MAX_ERRORS, BuildFailed, CacheDamaged, Diagnostic, SourceError
 from .model.report import BuildReport, NullReporter, RecordingReporter, Reporter
 from .output.writer import MARKER, check_output_dir, publish
 from .readers import FORMATS
@@ -30,6 +30,10 @@ from .site import themes
 from .sources.discover import Inventory, discover
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import jinja2
+
     from .incremental.cache import Cache
     from .incremental.reuse import PreviousOutputs
     from .util.background import Forked
@@ -66,20 +70,15 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
                    previous: PreviousOutputs | None = None) -> SiteOutputs:
     """Read, assemble and render the site in memory (`previous`: pages it may keep)."""
     from .incremental.cache import Cache
-    from .readers.batch import read_documents
-    from .site.assemble import assemble, check_collisions, make_documents
-    from .site.render import render_site
-    from .site.styles import pygments_css
-    from .sources.data import read_data
-    from .sources.history import date_undated_posts
+    from .site.styles import check_styles, pygments_css
 
+    check_styles(config)  # an unknown Pygments style is portfolio.yml's error, by its line
     reporter = reporter or NullReporter()
     inventory = inventory or discover(config.root, FORMATS, config.exclude)
     dirs = dirs or themes.theme_dirs(config.root, config.theme)
     keys = keys or BuildKeys.compute(config, dirs)
     cache = Cache(config.root, enabled=use_cache)
     env = themes.environment(dirs, State(config.root).templates if use_cache else None)
-    report = BuildReport(out_dir=config.output_dir)
     diagnostics = [Diagnostic(msg, path) for path, msg in inventory.warnings]
     reporter.start(len(inventory.documents))
 
@@ -88,6 +87,34 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
         pygments_css(config.pygments_style, ":root")
         pygments_css(config.pygments_dark_style, ":root")
 
+    for attempt in range(1, _CACHE_TRIES + 1):  # a cache file found damaged while rendering:
+        try:                                      # discarded, and its source converted again
+            return _render(config, inventory, diagnostics, dirs, env, keys, cache, previous,
+                           drafts=drafts, keep_going=keep_going, idle=idle, reporter=reporter)
+        except CacheDamaged as exc:
+            cache.discard(exc.file)
+            if attempt == _CACHE_TRIES:
+                raise
+            cache.thorough = True  # check every byte read now: any other damage is a miss
+            reporter = NullReporter()  # the progress was shown once
+    raise AssertionError("unreachable")
+
+
+_CACHE_TRIES = 3
+
+
+def _render(config: Config, inventory: Inventory, warnings: list[Diagnostic],
+            dirs: list[Path], env: jinja2.Environment, keys: BuildKeys, cache: Cache,
+            previous: PreviousOutputs | None, *, drafts: bool, keep_going: bool,
+            idle: Callable[[], None], reporter: Reporter) -> SiteOutputs:
+    from .readers.batch import read_documents
+    from .site.assemble import assemble, check_collisions, make_documents
+    from .site.render import render_site
+    from .sources.data import read_data
+    from .sources.history import date_undated_posts
+
+    report = BuildReport(out_dir=config.output_dir)
+    diagnostics = list(warnings)
     reads, errors, read_diags, cached = read_documents(
         config, inventory.documents, themes.nbconvert_dirs(dirs), reporter, keys, cache, idle)
     report.cached, report.rendered = cached, len(inventory.documents) - cached
@@ -96,8 +123,9 @@ def render_outputs(config: Config, *, drafts: bool = False, reporter: Reporter |
     today = stamp.date() if stamp else dt.datetime.now(dt.timezone.utc).date()  # not local TZ
     reads, date_notes = date_undated_posts(reads, config.root, today)
     diagnostics += date_notes
+    errors = [*inventory.errors, *errors]  # unreadable folders, symlink loops
     documents, slug_errors = make_documents(reads, config.root)
-    documents, collisions = check_collisions(documents)
+    documents, collisions = check_collisions(documents, inventory.assets)
     errors += slug_errors + collisions
     site_data, data_errors = read_data(config.root, inventory.data)
     errors += data_errors
@@ -149,8 +177,9 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
         keys = BuildKeys.compute(config, dirs, manifest.theme_files)
         inputs = build_inputs(root, config.path, [s.rel_path for s in inventory.documents],
                               [*inventory.assets, *inventory.data])
-        fingerprint = manifest.compute(root, inputs, keys, {
-            "drafts": drafts, "strict": strict, "today": today_key()})
+        fingerprint = manifest.compute(root, inputs, keys, {  # a file newly skipped is told
+            "drafts": drafts, "strict": strict, "today": today_key(),
+            "skipped": inventory.warnings})
         if use_cache and not force and fingerprint == manifest.fingerprint and \
                 manifest.marker and manifest.marker == marker_digest(out / MARKER):
             listing = State(root).warnings

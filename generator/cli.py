@@ -344,5 +344,38 @@ def learn_fork(source: str, site: str | None, force: bool) -> None:
     click.echo("Next: set each item's status: and started: as you go, then portfolio build")
 
 
+@cli.group()
+def peers() -> None:
+    """Learning with others: the sites listed under peers: in portfolio.yml."""
+
+
+@peers.command("pull")
+@click.option("--site", "site", type=click.Path(file_okay=False),
+              help="The site folder (default: the nearest folder with portfolio.yml).")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=15.0, show_default=True,
+              metavar="S", help="Seconds to wait for each peer.")
+@handle_errors
+def peers_pull(site: str | None, timeout: float) -> None:
+    """Download each peer's learning.json into content/peers/ (commit it: builds never use
+    the network). A peer that cannot be reached, or sends a bad file, keeps its last copy.
+
+    Exit status 0 when every peer has a copy (updated, unchanged or kept); 1 when a peer has
+    no copy at all."""
+    from .commands.peers import pull_peers
+
+    report = pull_peers(site_root(site), timeout=timeout)
+    colours = {"kept": "yellow", "missing": "red"}
+    for pulled in report.pulled:
+        click.secho(pulled.line, fg=colours.get(pulled.state))
+    for stray in report.strays:
+        click.secho(f"note: {stray} is not a peer in portfolio.yml any more: the build ignores "
+                    "it; delete it", fg="yellow", err=True)
+    updated = sum(1 for p in report.pulled if p.state == "updated")
+    if updated:
+        click.echo(f"Next: commit content/peers/ ({updated} updated), then portfolio build")
+    if not report.ok:
+        sys.exit(int(Exit.FAILED))
+
+
 def main() -> None:
     cli(prog_name="portfolio")

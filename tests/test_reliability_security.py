@@ -133,8 +133,7 @@ def test_S3_dangerous_schemes_never_reach_href_or_src(tmp_path: Path) -> None:
         "projects/p.md": front.replace("date: 2024-01-01\n", "") + "# P\n",
         "projects/n.ipynb": nb([md_cell("[a](javascript:alert(9)) " + _HOSTILE_MD)],
                                metadata=nb_front)},
-        config=CONFIG.replace("  name: Test Author\n", "  name: Test Author\n  links:\n"
-                              "    Evil: javascript:alert(1)\n"))
+        config=CONFIG)  # a javascript: author link is portfolio.yml's error now (parsing tests)
     for safe in ("", "safe: true\n"):
         (root / "portfolio.yml").write_text((root / "portfolio.yml").read_text() + safe)
         build(root, out_dir=root / "_site")

@@ -31,6 +31,16 @@ TIMEOUT = 15.0  # seconds, for a URL
 MAX_BYTES = 2 * 1024 * 1024  # a curriculum is kilobytes; refuse to download a whole site
 
 
+class FetchError(PortfolioError):
+    """A URL that gave no learning path: `reason` is what went wrong, `reached` whether the
+    server answered (a body too large) or not (no connection, a timeout, an HTTP error)."""
+
+    def __init__(self, url: str, reason: str, hint: str | None = None, *,
+                 reached: bool = False) -> None:
+        super().__init__(f"cannot fetch {url}: {reason}", hint=hint)
+        self.url, self.reason, self.reached = url, reason, reached
+
+
 @dataclass
 class Forked:
     path: Path
@@ -74,7 +84,7 @@ def fork_learning(root: Path, source: str, *, force: bool = False,
 def read_source(source: str, timeout: float = TIMEOUT) -> tuple[str, str]:
     """The text at `source` (a URL, a file, or a site folder) and the name errors give it."""
     if re.match(r"^https?://", source, re.I):
-        return _fetch(source, timeout), source
+        return fetch(source, timeout), source
     if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.I):
         raise UsageError(f"cannot fork from '{source}': give an http(s) URL or a file",
                          hint="such as https://USER.github.io/REPO/learning.json")
@@ -96,9 +106,10 @@ def read_source(source: str, timeout: float = TIMEOUT) -> tuple[str, str]:
     return _text(data, source), str(path)
 
 
-def _fetch(url: str, timeout: float) -> str:
+def fetch(url: str, timeout: float = TIMEOUT, agent: str = "learn fork") -> str:
+    """The text at an http(s) URL, at most MAX_BYTES; `FetchError` when there is none."""
     request = urllib.request.Request(url, headers={
-        "User-Agent": "portfolio (learn fork)",
+        "User-Agent": f"portfolio ({agent})",
         "Accept": "application/json, application/yaml, text/yaml, text/plain;q=0.9, */*;q=0.5"})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
@@ -106,28 +117,27 @@ def _fetch(url: str, timeout: float) -> str:
     except urllib.error.HTTPError as exc:
         hint = "is the URL right? A site publishes it at https://USER.github.io/REPO/" \
             "learning.json" if exc.code == 404 else None
-        raise PortfolioError(f"cannot fetch {url}: HTTP {exc.code} {exc.reason}",
-                             hint=hint) from None
+        raise FetchError(url, f"HTTP {exc.code} {exc.reason}", hint=hint) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, TimeoutError):
             raise _timed_out(url, timeout) from None
         shown = getattr(reason, "strerror", None) or reason
-        raise PortfolioError(f"cannot fetch {url}: {shown}",
-                             hint="check the address and your connection") from None
+        raise FetchError(url, str(shown), hint="check the address and your connection") \
+            from None
     except TimeoutError:  # socket.timeout: the answer stopped half-way
         raise _timed_out(url, timeout) from None
     except (OSError, ValueError) as exc:
-        raise PortfolioError(f"cannot fetch {url}: {exc}") from None
+        raise FetchError(url, str(exc)) from None
     if len(data) > MAX_BYTES:
-        raise PortfolioError(f"cannot fetch {url}: larger than {MAX_BYTES // 1048576} MB, "
-                             "which no learning path is")
+        raise FetchError(url, f"larger than {MAX_BYTES // 1048576} MB, which no learning path "
+                         "is", reached=True)
     return _text(data, url)
 
 
-def _timed_out(url: str, timeout: float) -> PortfolioError:
-    return PortfolioError(f"cannot fetch {url}: no answer in {timeout:g} s",
-                          hint="try again, or download the file and fork it")
+def _timed_out(url: str, timeout: float) -> FetchError:
+    return FetchError(url, f"no answer in {timeout:g} s",
+                      hint="try again, or download the file and fork it")
 
 
 def _text(data: bytes, name: str) -> str:

@@ -5,6 +5,12 @@ reader uses, the theme's nbconvert templates (for notebooks), and the versions o
 its rendering libraries: never mtimes, so the cache survives a fresh clone and an
 `actions/cache` restore. Values are JSON plus content-addressed blobs for extracted files (no
 pickle). A corrupt entry is a miss; entries the last build did not touch are pruned.
+
+Nothing read is trusted: an entry's JSON line carries its own sha1 and the entry's size, and a
+blob's size is in the entry (checked on `get`, one stat); the HTML is checked against its sha1
+when a page reads it (`Rendered.body`) and a blob against its name when it is published
+(`verified_blob`). A mismatch there raises `CacheDamaged`: the build discards the file and
+converts the source again.
 """
 
 from __future__ import annotations
@@ -12,11 +18,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import stat
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
 from ..model.documents import Asset, Heading, Meta, Rendered
+from ..model.errors import CacheDamaged
 from .store import State, atomic_write
 
 
@@ -45,6 +54,7 @@ class Cache:
     def __init__(self, root: Path, enabled: bool = True) -> None:
         self.dir = State(root).cache
         self.enabled = enabled
+        self.thorough = False  # verify the HTML and blobs on `get` too (after damage was seen)
         self.touched: set[str] = set()
         self.blobs_touched: set[str] = set()
 
@@ -56,7 +66,8 @@ class Cache:
         return digest.hexdigest()
 
     def _entry(self, key: str) -> Path:
-        """One file per entry: a line of JSON, then the HTML (read only when it is needed)."""
+        """One file per entry: the sha1 of the JSON, a space and the JSON on one line, then
+        the HTML (read only when it is needed)."""
         return self.dir / "entries" / key[:2] / f"{key}.entry"
 
     def _blob(self, digest: str) -> Path:
@@ -73,12 +84,20 @@ class Cache:
         try:
             with open(path, "rb") as handle:
                 line = handle.readline()
-            data = json.loads(line)
+                size = os.fstat(handle.fileno()).st_size
+                html = handle.read() if self.thorough else b""
+            check, _, head = line.rstrip(b"\n").partition(b" ")
+            if hashlib.sha1(head).hexdigest().encode() != check:
+                return None  # truncated or overwritten: a miss
+            data = json.loads(head)
+            if size != len(line) + data["rendered"].pop("html_size") or (self.thorough and
+                    hashlib.sha1(html).hexdigest() != data["rendered"]["html_sha1"]):
+                return None
             meta = _meta_from_json(data["meta"])
             assets = []
             for item in data["rendered"].pop("assets"):
                 blob = self._blob(item["blob"])
-                if not blob.is_file():
+                if not _sized(blob, item["size"]) or (self.thorough and not _intact(blob)):
                     return None
                 assets.append(Asset(item["path"], src=blob))
                 self.blobs_touched.add(item["blob"])
@@ -109,20 +128,22 @@ class Cache:
                     (asset.src.read_bytes() if asset.src else b"")
                 digest = hashlib.sha256(data).hexdigest()
                 blob = self._blob(digest)
-                if not blob.is_file():
+                if not _sized(blob, len(data)):
                     atomic_write(blob, data)
                 self.blobs_touched.add(digest)
-                assets.append({"path": asset.path, "blob": digest})
+                assets.append({"path": asset.path, "blob": digest, "size": len(data)})
                 stored.append(Asset(asset.path, src=blob))
             body = {f.name: getattr(rendered, f.name) for f in fields(Rendered)
                     if f.name not in ("assets", "html", "html_file", "html_offset")}
             body["toc"] = [asdict(h) for h in rendered.toc]
             body["assets"] = assets
             body["html_sha1"] = rendered.digest()
-            head = json.dumps({"meta": _meta_to_json(meta), "rendered": body},
-                              default=str, ensure_ascii=False)  # one line: JSON escapes \n
-            atomic_write(self._entry(key), head.encode("utf-8", "surrogatepass") + b"\n" +
-                          rendered.html.encode("utf-8", "surrogatepass"))
+            html = rendered.html.encode("utf-8", "surrogatepass")
+            body["html_size"] = len(html)
+            head = json.dumps({"meta": _meta_to_json(meta), "rendered": body}, default=str,
+                              ensure_ascii=False).encode("utf-8", "surrogatepass")
+            check = hashlib.sha1(head).hexdigest().encode()  # one line: JSON escapes \n
+            atomic_write(self._entry(key), check + b" " + head + b"\n" + html)
             self.touched.add(key)
             return Rendered(**{**{f.name: getattr(rendered, f.name) for f in fields(Rendered)},
                                "assets": tuple(stored), "html_sha1": body["html_sha1"]})
@@ -134,6 +155,14 @@ class Cache:
         if self.enabled and rendered.html_sha1:
             self.touched.add(key)
             self.blobs_touched.update(a.src.name for a in rendered.assets if a.src is not None)
+
+    def discard(self, path: Path) -> None:
+        """Remove a damaged entry or blob (`CacheDamaged`): its source is converted again."""
+        try:
+            if path.resolve().is_relative_to(self.dir.resolve()):
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
     def prune(self) -> int:
         """Delete entries and blobs this build did not use. Returns how many were removed."""
@@ -152,6 +181,30 @@ class Cache:
                     except OSError:
                         pass
         return removed
+
+
+def _sized(path: Path, size: int) -> bool:
+    """A regular file of `size` bytes (a truncated or half-written blob is not)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return False
+    return stat.S_ISREG(st.st_mode) and st.st_size == size
+
+
+def _intact(path: Path) -> bool:
+    """Do a blob's bytes still have the sha256 it is named by?"""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest() == blob_digest(path)
+    except OSError:
+        return False
+
+
+def verified_blob(path: Path) -> Path:
+    """`path`, a blob about to be published, if it is intact; otherwise `CacheDamaged`."""
+    if blob_digest(path) is not None and not _intact(path):
+        raise CacheDamaged(path)
+    return path
 
 
 def blob_digest(path: Path) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -65,6 +66,8 @@ def tree_digest(dirs: list[Path], memo: dict[str, Any] | None = None) -> str:
 def _file_sha(path: Path, memo: dict[str, Any] | None) -> str:
     try:
         st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return "special"  # a named pipe would block the build: never read
         known = memo.get(str(path)) if memo is not None else None
         if isinstance(known, list) and known[:2] == [st.st_size, st.st_mtime_ns]:
             return str(known[2])

@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..util.yamllines import YamlProblem, load_with_lines
+from .configvalues import check_values
 from .errors import BuildFailed, ConfigError, PortfolioError
+from .urls import slugify
 
 CONFIG_NAME = "portfolio.yml"
 
@@ -55,6 +57,19 @@ class NotebookOptions:
 
 
 @dataclass(frozen=True)
+class Peer:
+    """Another learner's site (`peers:`): its base URL (ending in `/`) and the name shown."""
+
+    name: str  # as configured, else "" (the page then uses their learning.json's author)
+    url: str
+    slug: str  # content/peers/SLUG.json: the slug of the name, else of the host
+
+    @property
+    def host(self) -> str:
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     title: str
@@ -79,6 +94,7 @@ class Config:
     # the résumé's skills: a skill and the tags that show it (`scikit-learn: [sklearn]`)
     skills: tuple[tuple[str, tuple[str, ...]], ...] = ()
     search: bool = True  # a Pagefind index of the posts, projects and pages (`/search/`)
+    peers: tuple[Peer, ...] = ()  # other learners' sites, shown on the learning page
 
     @property
     def base_path(self) -> str:
@@ -106,7 +122,7 @@ class Config:
 
     @property
     def output_dir(self) -> Path:
-        return (self.root / self.output).absolute()
+        return (self.root / Path(self.output).expanduser()).absolute()  # `output: ~/www/site`
 
     def digest(self, *parts: str) -> str:
         """A stable digest of the named config fields, for cache keys (all fields if none)."""
@@ -134,6 +150,7 @@ _TOP: dict[str, tuple[type | tuple[type, ...], bool]] = {
     "exclude": (list, False), "pygments_style": (str, False),
     "pygments_dark_style": (str, False), "budget_page_kb": (int, False),
     "budget_image_kb": (int, False), "skills": (dict, False), "search": (bool, False),
+    "peers": (list, False),
 }
 _AUTHOR = {"name": (str, True), "bio": (str, False), "avatar": (str, False),
            "email": (str, False), "links": (dict, False)}
@@ -141,6 +158,7 @@ _GITHUB = {"owner": (str, True), "repo": (str, True), "branch": (str, False)}
 _NOTEBOOKS = {"execute": (bool, False), "timeout": (int, False),
               "allow_errors": (bool, False), "output_max_lines": (int, False)}
 _MENU = {"title": (str, True), "url": (str, True)}
+_PEER = {"name": (str, False), "url": (str, False)}  # url is required: checked in _peers
 
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false",
                dict: "a mapping (key: value lines)", list: "a list"}
@@ -219,6 +237,43 @@ class _Checker:
         return out
 
 
+def _peers(check: _Checker, entries: list[Any]) -> tuple[Peer, ...]:
+    """`peers:`: `- {name: Ada, url: https://ada.github.io/ml/}` or a bare URL."""
+    out: list[Peer] = []
+    numbers: list[int] = []  # each one's place in the list, for messages
+    for index, item in enumerate(entries):
+        keys = ("peers", str(index))
+        entry = check.table({"url": item} if isinstance(item, str) else item, _PEER, keys)
+        url, name = str(entry.get("url") or "").strip(), str(entry.get("name") or "").strip()
+        who = f"peer {index + 1}" + (f" ({name})" if name else "")
+        if "url" not in entry:
+            if isinstance(item, dict) and "url" not in item:
+                check.error(keys, f"{who} has no 'url:' (the address of their site)",
+                            "for example  - {name: Ada, url: https://ada.github.io/ml/}")
+            continue
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            check.error((*keys, "url"), f"the url of {who} must start with https:// (got "
+                        f"{url!r})", "the address of their site, such as "
+                        "https://ada.github.io/ml/")
+            continue
+        url = url.split("#", 1)[0].split("?", 1)[0]
+        url = url.removesuffix("learning.json").rstrip("/") + "/"  # the site, not the file
+        host = (parts.hostname or "").removeprefix("www.")
+        peer = Peer(name, url, slugify(name) if name else slugify(host))
+        for number, other in zip(numbers, out, strict=True):
+            if other.url == peer.url or other.slug == peer.slug:
+                what = "is the same site as" if other.url == peer.url else \
+                    f"has the same file (content/peers/{peer.slug}.json) as"
+                check.error(keys, f"{who} {what} peer {number}", "list each site once, and "
+                            "give two peers on one host different names")
+                break
+        else:
+            out.append(peer)
+            numbers.append(index + 1)
+    return tuple(out)
+
+
 def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Config:
     """Read `root/portfolio.yml`; raise `BuildFailed` with every problem found."""
     root = root.absolute()
@@ -232,6 +287,8 @@ def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Confi
             "(portfolio init makes one)")) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f"not UTF-8 text (byte {exc.start})", display) from None
+    except OSError as exc:  # unreadable, or a folder
+        raise ConfigError(f"cannot read the file: {exc.strerror or exc}", display) from None
     try:
         data, lines = load_with_lines(text)
     except YamlProblem as exc:
@@ -274,6 +331,9 @@ def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Confi
             continue
         skills.append((str(name), tuple(str(a) for a in aliases)))
     top["skills"] = tuple(skills)
+    top["peers"] = _peers(check, top.get("peers") or [])
+    check_values(check.error, root, data, author=author, links=links, github=github,
+                 menu=top.get("menu", []), theme=top.get("theme"))
     if top.get("posts_per_page", 10) < 1:
         check.error(("posts_per_page",), "'posts_per_page' must be at least 1")
     if check.errors:

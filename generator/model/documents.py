@@ -97,17 +97,21 @@ class Rendered:
     html_sha1: str = ""
 
     def body(self) -> str:
-        """The HTML, read from the cache only when a page is actually rendered."""
+        """The HTML, read from the cache only when a page is actually rendered; verified
+        against its sha1 (CacheDamaged: the build converts the source again)."""
         if self.html_file is None:
             return self.html
+        import hashlib
         try:
             with open(self.html_file, "rb") as handle:
                 handle.seek(self.html_offset)
-                return handle.read().decode("utf-8", "surrogatepass")
-        except OSError as exc:
-            from .errors import PortfolioError
-            raise PortfolioError(f"the build cache changed under the build ({exc.strerror}); "
-                                 "run it again") from None
+                data = handle.read()
+        except OSError:
+            data = None
+        if data is None or hashlib.sha1(data).hexdigest() != self.html_sha1:
+            from .errors import CacheDamaged
+            raise CacheDamaged(self.html_file)
+        return data.decode("utf-8", "surrogatepass")
 
     def digest(self) -> str:
         """sha1 of the HTML, without reading it when the cache knows it."""

@@ -6,10 +6,26 @@ and never a traceback unless `--debug` is given.
 
 from __future__ import annotations
 
+import reprlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 MAX_ERRORS = 50  # like Hugo: report many problems at once, but not a wall of thousands
+
+_BRIEF = reprlib.Repr()
+_BRIEF.maxstring, _BRIEF.maxlong, _BRIEF.maxother, _BRIEF.maxlevel = 60, 40, 60, 3
+_BRIEF.maxlist = _BRIEF.maxdict = 4
+
+
+def brief(value: Any) -> str:
+    """`repr(value)`, cut short: a message quotes a 400-digit number or a long list in part."""
+    return _BRIEF.repr(value)
+
+
+def clip(text: str, limit: int = 200) -> str:
+    """A library's message cut to `limit` characters (it may quote a whole notebook cell)."""
+    return text if len(text) <= limit else text[:limit - 3].rstrip() + "..."
 
 
 class PortfolioError(Exception):
@@ -78,6 +94,16 @@ class DeployError(PortfolioError):
 
 class UsageError(PortfolioError):
     """A command was called wrongly; the CLI maps it to exit code 2."""
+
+
+class CacheDamaged(PortfolioError):
+    """A file of the build cache is not what was stored (truncated, overwritten or gone): the
+    build discards it and converts its source again (`build.render_outputs`)."""
+
+    def __init__(self, file: Path) -> None:
+        super().__init__("a file of the build cache is damaged; it was removed, run the build "
+                         "again", str(file))
+        self.file = file
 
 
 class BuildFailed(PortfolioError):

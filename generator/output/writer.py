@@ -17,7 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from ..model.documents import Output
 from ..model.errors import OutputError
-from .spare import prune, same_file, spare_dir, usable
+from .spare import exchange, prune, same_file, spare_dir, usable
 
 MARKER = ".portfolio-build"
 WRITE_THREADS_FROM = 32  # new files in one build before they are written by several threads
@@ -105,7 +105,10 @@ def _safe_rel(path: str) -> str:
     return posix.as_posix()
 
 
-def _os_error(exc: OSError, path: str) -> OutputError:
+def _os_error(exc: OSError, path: str, src: Path | None = None) -> OutputError:
+    if src is not None and (exc.filename == str(src) or  # the file to copy, not the site
+                            isinstance(exc, shutil.SpecialFileError)):  # e.g. a named pipe
+        return OutputError(f"cannot read {src}: {exc.strerror or exc}", str(src))
     prefix = _MESSAGES.get(exc.errno or 0, "could not write")
     return OutputError(f"{prefix} {path}: {exc.strerror or exc}", path)
 
@@ -155,7 +158,7 @@ def _write_all(staging: Path, jobs: list[tuple[str, Output]], made: set[Path],
         try:
             _write_one(staging, rel, output, made)
         except OSError as exc:
-            raise _os_error(exc, f"{label}/{rel}" if label else rel) from None
+            raise _os_error(exc, f"{label}/{rel}" if label else rel, output.src) from None
 
     if len(jobs) < WRITE_THREADS_FROM:
         for job in jobs:
@@ -283,11 +286,14 @@ def publish(out: Path, outputs: Iterable[Output], *, root: Path, force: bool = F
     (the search index): they are ours, listed in the marker like the rest.
     """
     check_output_dir(out, root)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    done = clean_stale(out)
+    try:  # an unreadable output folder, or one in a read-only folder: nothing changed yet
+        out.parent.mkdir(parents=True, exist_ok=True)
+        done = clean_stale(out)
+        ours = previous_files(out, force)
+    except OSError as exc:
+        raise OutputError(f"could not use {out}: {exc.strerror or exc}", str(out)) from None
     if notes is not None:
         notes.extend(done)
-    ours = previous_files(out, force)
     outputs = list(outputs)
     staging, spare = _staging(root, out)
     allowed = tuple(Path(os.path.realpath(d)) for d in (root, *sources))
@@ -315,8 +321,11 @@ def publish(out: Path, outputs: Iterable[Output], *, root: Path, force: bool = F
             (staging / STAGING_MARKER).unlink()
         except OSError as exc:
             raise _os_error(exc, _display(exc.filename or str(staging), staging, out)) from None
-        # The old site becomes the next spare tree, if it is all ours (a marker says so).
-        _swap(staging, out, keep_old=spare and (out / MARKER).is_file())
+        try:  # the old site becomes the next spare tree, if it is all ours (a marker says so)
+            _swap(staging, out, keep_old=spare and (out / MARKER).is_file())
+        except OSError as exc:  # a read-only output folder, or the folder it is in
+            raise OutputError(f"could not replace {out}: {exc.strerror or exc}", str(out),
+                              hint="make it and the folder it is in writable") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -348,19 +357,6 @@ def _display(path: str, staging: Path, out: Path) -> str:
         return path
 
 
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two folders in one step (Linux `renameat2(RENAME_EXCHANGE)`); False if unsupported."""
-    try:
-        import ctypes
-
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
-
-
 def _swap(staging: Path, out: Path, keep_old: bool = False) -> None:
     """Put the staged site in place: there is never a moment without a complete site.
 
@@ -368,7 +364,7 @@ def _swap(staging: Path, out: Path, keep_old: bool = False) -> None:
     if not out.exists():
         os.rename(staging, out)
         return
-    if _exchange(staging, out):  # the staging path now holds the old site
+    if exchange(staging, out):  # the staging path now holds the old site
         if not keep_old:
             _remove(staging)
         return

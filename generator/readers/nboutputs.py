@@ -74,7 +74,8 @@ def _has_state(view: Any, models: frozenset[str] | set[str]) -> bool:
 
 def widget_models(nb_metadata: dict[str, Any]) -> tuple[frozenset[str], str]:
     """Model ids with saved state, and the html-manager flavour their versions need."""
-    state = ((nb_metadata.get("widgets") or {}).get(WIDGET_STATE) or {})
+    widgets = nb_metadata.get("widgets")  # free-form metadata: any JSON at all
+    state = widgets.get(WIDGET_STATE) if isinstance(widgets, dict) else None
     models = state.get("state") if isinstance(state, dict) else None
     if not isinstance(models, dict):
         return frozenset(), ""

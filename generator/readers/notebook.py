@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model.documents import Asset, Heading
-from ..model.errors import SourceError
+from ..model.errors import SourceError, brief, clip
 from ..model.links import LINK_PREFIX, LINK_SUFFIX
 from ..model.urls import relative_target
 from . import nboutputs
@@ -261,10 +261,13 @@ def upgrade(nb_json: dict[str, Any], path: str):
     from nbformat.validator import ValidationError
 
     data = copy.deepcopy(nb_json)
-    major = data.get("nbformat")
+    major, minor = data.get("nbformat"), data.get("nbformat_minor", 0)
     if not isinstance(major, int) or major < 3 or major > 4:
-        raise SourceError(f"unsupported notebook format version {major!r}", path, 1,
+        raise SourceError(f"unsupported notebook format version {brief(major)}", path, 1,
                           hint="re-save the notebook with a current Jupyter")
+    if not isinstance(minor, int) or isinstance(minor, bool) or minor < 0:
+        raise SourceError(f"'nbformat_minor' must be a whole number, not {brief(minor)}", path,
+                          1, hint="re-save the notebook with a current Jupyter")
     try:
         with warnings.catch_warnings():  # nbformat warns about ids we add ourselves below
             warnings.simplefilter("ignore")
@@ -273,10 +276,11 @@ def upgrade(nb_json: dict[str, Any], path: str):
         where = list(getattr(exc, "absolute_path", []) or [])
         cell = f" in cell {where[1] + 1}" if len(where) > 1 and where[0] == "cells" else \
             (" at " + ".".join(str(w) for w in where) if where else "")
-        raise SourceError(f"not a valid notebook{cell}: {exc.message}", path,
+        raise SourceError(f"not a valid notebook{cell}: {clip(exc.message)}", path,
                           hint="open and re-save it in Jupyter to repair it") from None
     except (KeyError, TypeError, AttributeError, ValueError, IndexError) as exc:
-        raise SourceError(f"not a valid notebook: {type(exc).__name__}: {exc}", path) from None
+        raise SourceError(f"not a valid notebook: {type(exc).__name__}: {clip(str(exc))}",
+                          path) from None
     return nb
 
 

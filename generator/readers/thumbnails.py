@@ -105,7 +105,8 @@ def make_thumbnail(data: bytes, size: tuple[int, int] = CARD_SIZE) -> tuple[str,
     frame = fit(frame, size)
     buffer = io.BytesIO()
     if _webp_ok():
-        frame.save(buffer, "WEBP", quality=82, method=4)
+        # method 4 takes twice as long for thumbnails about 5% smaller: not worth a cold build
+        frame.save(buffer, "WEBP", quality=82, method=2)
         return ".webp", buffer.getvalue()
     frame.save(buffer, "PNG", optimize=True)
     return ".png", buffer.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -15,8 +16,9 @@ from typing import TYPE_CHECKING, Any
 from ..model.documents import Document, Meta, Rendered, Site, Source
 from ..model.errors import PortfolioError, SourceError
 from ..model.urls import is_safe_slug, slugify
+from ..sources.discover import asset_url_path
 from ..sources.frontmatter import date_from_filename, folder_title
-from .routes import DOCUMENT_DIRS, RESERVED
+from .routes import DOCUMENT_DIRS, OWN_FILES, OWN_FOLDERS, RESERVED, reserved_by
 
 if TYPE_CHECKING:
     from ..model.config import Config
@@ -125,19 +127,31 @@ def order_chapters(chapters: list[Document]) -> list[Document]:
                   key=lambda d: (*explicit_order(d), natural_key(d.source.rel_path)))
 
 
-def check_collisions(documents: list[Document]
+_SLUG_HINT = "give it another 'slug:' in its front matter"
+
+
+def check_collisions(documents: list[Document], assets: Collection[str] = ()
                      ) -> tuple[list[Document], list[PortfolioError]]:
-    """Two sources that would write the same page (also when only the case differs): the
-    error names both, and only the first is kept (so `--keep-going` builds the rest)."""
+    """Two sources that would write the same page (also when only the case differs), or a page
+    that would be a folder where the site, another page or a static file (`assets`) has a
+    file: the error names both, and only the first is kept (so `--keep-going` builds the
+    rest). Checked before anything is rendered or written."""
     errors: list[PortfolioError] = []
     seen: dict[str, Document] = {}
     for doc in documents:
         key = doc.url.lower()
         first = key.split("/", 1)[0]
         if doc.kind == "page" and (first in RESERVED or doc.url == ""):
+            taken = reserved_by(first or "index.html")
             errors.append(SourceError(f"the page URL /{doc.url} is reserved for the site's own "
-                                      "pages", doc.source.rel_path,
-                                      hint="give it another slug: in front matter"))
+                                      f"pages: it collides with {taken}", doc.source.rel_path,
+                                      hint=_SLUG_HINT))
+            continue
+        own = next((f for f in OWN_FOLDERS if key.startswith(f)), None)
+        if own is not None:  # e.g. a post with `slug: page/2`, and the blog's second page
+            errors.append(SourceError(f"the URL /{doc.url} collides with the site's own pages "
+                                      f"/{OWN_FOLDERS[own]}", doc.source.rel_path,
+                                      hint=_SLUG_HINT))
             continue
         if key in seen:
             other = seen[key]
@@ -147,7 +161,33 @@ def check_collisions(documents: list[Document]
                 hint="give one of them another 'slug:' in its front matter"))
         else:
             seen[key] = doc
-    return list(seen.values()), errors
+    crossing = _through_files(list(seen.values()), assets)
+    errors += crossing.values()
+    return [d for d in seen.values() if d.url not in crossing], errors
+
+
+def _through_files(documents: list[Document], assets: Collection[str]
+                   ) -> dict[str, PortfolioError]:
+    """Documents whose page would be written inside a folder that is a file of the site (its
+    own, another page, a document's figure, a static file), by URL: `slug: index.html`."""
+    files = {path.lower(): "the site's own page" for path in OWN_FILES}
+    for doc in documents:
+        files[f"{doc.url}index.html".lower()] = f"the page of {doc.source.rel_path}"
+        for asset in doc.rendered.assets:
+            files.setdefault(f"{doc.url}{asset.path}".lower(), f"a file of {doc.source.rel_path}")
+    for rel in assets:
+        files.setdefault(asset_url_path(rel).lower(), f"the file {rel}")
+    found: dict[str, PortfolioError] = {}
+    for doc in documents:
+        parts = doc.url.lower().rstrip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            folder = "/".join(parts[:depth])
+            if folder in files:
+                found[doc.url] = SourceError(
+                    f"the URL /{doc.url} collides with /{folder}, {files[folder]}: a file "
+                    "cannot also be a folder", doc.source.rel_path, hint=_SLUG_HINT)
+                break
+    return found
 
 
 def assemble(config: Config, documents: list[Document], *, today: dt.date, drafts: bool = False,

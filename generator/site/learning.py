@@ -19,6 +19,7 @@ from ..model.errors import Diagnostic
 from ..model.learning import FORMAT, VERSION, LearningItem, LearningPath, Track, parse_day
 from ..model.urls import slugify
 from . import activity, charts, routes
+from .peers import on_item, on_track, peers_of, peers_section
 
 MILESTONES = 10  # learning events the page lists, newest first
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -164,9 +165,11 @@ def item_view(track: Track, item: LearningItem, links: Links,
 def learning_view(site: Site, path: LearningPath, url: Callable[[str], str]) -> dict[str, Any]:
     """What the `/learning/` page shows."""
     links = links_of(site)
+    peers, _ = peers_of(site)  # `peers:` in portfolio.yml, their copies in content/peers/
     tracks, now, up_next = [], [], []
     for number, track in enumerate(path.tracks, 1):
-        items = [item_view(track, item, links, url) for item in track.items]
+        items = [{**item_view(track, item, links, url), "peers": on_item(item, peers)}
+                 for item in track.items]
         now += [i for i in items if i["status"] == "in-progress"]
         following = next((i for i in items if i["status"] == "planned"), None)
         if following:
@@ -174,7 +177,7 @@ def learning_view(site: Site, path: LearningPath, url: Callable[[str], str]) -> 
         counted = track.counted
         tracks.append({"name": track.name, "summary": track.summary, "entries": items,
                        "anchor": f"track-{number}", "done": track.done, "total": counted,
-                       "dropped": len(track.items) - counted,
+                       "dropped": len(track.items) - counted, "peers": on_track(track, peers),
                        "percent": round(100 * track.done / counted) if counted else 0})
     rows = activity.monthly(site)
     studied = sum(r["studied"] for r in rows)
@@ -194,6 +197,7 @@ def learning_view(site: Site, path: LearningPath, url: Callable[[str], str]) -> 
                       "summary": summary},
             "milestones": milestones, "json_url": url(routes.LEARNING_JSON.path),
             "timeline_url": url(routes.page_url(routes.TIMELINE)),
+            "peers": peers_section(path, peers),
             "done": sum(t["done"] for t in tracks), "total": sum(t["total"] for t in tracks)}
 
 
@@ -246,7 +250,7 @@ def learning_outputs(site: Site, render_page: Callable[..., Output], url: Callab
     path. Problems with what items link to go to `diagnostics`."""
     import json
 
-    diagnostics += links_of(site).diagnostics
+    diagnostics += links_of(site).diagnostics + peers_of(site)[1]
     out = [render_page(routes.TIMELINE, timeline=activity.timeline(site, url),
                        activity=activity.heatmap(site, url),
                        learning_url=url(routes.page_url(routes.LEARNING))

@@ -10,7 +10,6 @@ import datetime as dt
 import hashlib
 import math
 import re
-import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -19,13 +18,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from ..incremental.cache import blob_digest
+from ..incremental.cache import blob_digest, verified_blob
 from ..incremental.keys import BuildKeys
 from ..incremental.reuse import PreviousOutputs, page_key
 from ..incremental.store import State
 from ..model.distribution import HOMEPAGE
 from ..model.documents import Asset, Document, Output, Site
-from ..model.errors import Diagnostic, TemplateError
+from ..model.errors import Diagnostic
 from ..model.links import PLACEHOLDER, scrub_urls
 from ..model.urls import (
     absolute_url,
@@ -45,6 +44,7 @@ from .feeds import atom_feed, sitemap
 from .learning import learned_from_links, learning_outputs, with_learning_links
 from .resume import resume_date, resume_outputs, with_resume_link
 from .styles import code_css
+from .template_errors import RENDER_ERRORS, template_error
 
 
 class Renderer:
@@ -241,8 +241,8 @@ class Renderer:
             context["content"] = Markup(content())
         try:
             html = self.env.get_template(template).render(page_path=path, **context)
-        except (jinja2.TemplateError, TypeError, AttributeError, KeyError, ValueError) as exc:
-            raise _template_error(exc, template) from None  # a theme's mistake, by its line
+        except RENDER_ERRORS as exc:
+            raise template_error(exc, template) from None  # a theme's mistake, by its line
         data = html.encode("utf-8")
         # the sha1 names the page for the checks' memo and for the next build's records
         return Output(path, data=data, key=key, digest=hashlib.sha1(data).hexdigest())
@@ -258,13 +258,14 @@ class Renderer:
 
     def asset(self, doc: Document, asset: Asset) -> Output:
         """A file a document brings (a notebook figure); kept from the last build when its
-        content-addressed blob is the same."""
+        content-addressed blob is the same (a blob copied anew is verified first)."""
         path = doc.url + asset.path
         digest = blob_digest(asset.src) if asset.src is not None else None
-        if self.previous is None or digest is None:
+        if digest is None or asset.src is None:
             return Output(path, data=asset.data, src=asset.src)
         key = "blob:" + digest
-        return self.previous.keep(path, key) or Output(path, src=asset.src, key=key)
+        kept = self.previous.keep(path, key) if self.previous is not None else None
+        return kept or Output(path, src=verified_blob(asset.src), key=key)
 
     def render(self) -> list[Output]:
         site, outputs = self.site, []
@@ -359,28 +360,6 @@ def _format_date(value: dt.date | None, fmt: str = "long") -> str:
     if fmt == "short":
         return f"{months[value.month - 1][:3]} {value.day}, {value.year}"
     return f"{months[value.month - 1]} {value.day}, {value.year}"
-
-
-def _template_error(exc: Exception, template: str) -> TemplateError:
-    """Name the template file and line: Jinja rewrites traceback frames to template lines."""
-    if isinstance(exc, jinja2.TemplateSyntaxError):
-        return TemplateError(f"template syntax error: {exc.message}",
-                             _short(exc.filename or exc.name or template), exc.lineno)
-    filename, line = template, None
-    tb = sys.exc_info()[2] or exc.__traceback__
-    while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
-        if name.endswith((".html", ".xml", ".j2")):
-            filename, line = name, tb.tb_lineno
-        tb = tb.tb_next
-    return TemplateError(f"template error: {exc}", _short(filename), line)
-
-
-def _short(path: str) -> str:
-    parts = Path(path).parts
-    if "themes" in parts:
-        return "/".join(parts[len(parts) - 1 - parts[::-1].index("themes"):])
-    return Path(path).name
 
 
 def render_site(site: Site, env: jinja2.Environment, asset_paths: list[str],

@@ -61,6 +61,24 @@ PAGE_TEMPLATES: tuple[str, ...] = tuple(dict.fromkeys(
 RESERVED: frozenset[str] = frozenset(
     {r.path.split("/", 1)[0] for r in ROUTES} | {ASSETS_DIR, *DOCUMENT_DIRS.values()})
 
+# The site's own files, and the folders of its numbered or named pages (blog/page/2/,
+# tags/python/): a document published at one of them, or inside one, collides with it.
+OWN_FILES: frozenset[str] = frozenset(
+    r.path for r in ROUTES if "{" not in r.path and not r.path.endswith("/"))
+OWN_FOLDERS: dict[str, str] = {
+    r.path.split("{", 1)[0]: r.path for r in ROUTES if "{" in r.path or r.path.endswith("/")}
+
+
+def reserved_by(first: str) -> str:
+    """What of the site's own takes the first URL segment `first` (for error messages)."""
+    route = next((r.path for r in ROUTES if r.path.split("/", 1)[0] == first), None)
+    if route is not None:
+        return "/" + route
+    kinds = {folder: kind for kind, folder in DOCUMENT_DIRS.items()}
+    if first in kinds:
+        return f"/{first}/, where the {kinds[first]}s are published"
+    return f"/{first}/, the theme's files" if first == ASSETS_DIR else f"/{first}"
+
 
 def page_url(route: Route, **values: object) -> str:
     """The URL path of a page route (its folder, with a trailing slash; "" for the home)."""

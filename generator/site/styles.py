@@ -6,7 +6,34 @@ colours are the site's, so changing `pygments_style` re-renders no document.
 
 from __future__ import annotations
 
+import difflib
 from functools import lru_cache
+
+from ..model.config import CONFIG_NAME, Config
+from ..model.configvalues import key_line
+from ..model.errors import ConfigError
+
+_WELL_KNOWN = ("default", "friendly", "github-dark", "monokai", "one-dark", "solarized-light",
+               "solarized-dark", "xcode")
+
+
+def check_styles(config: Config) -> None:
+    """Refuse an unknown `pygments_style` (or dark style) with its line and some valid names."""
+    from pygments.styles import get_all_styles, get_style_by_name
+    from pygments.util import ClassNotFound
+
+    for key in ("pygments_style", "pygments_dark_style"):
+        name = getattr(config, key)
+        try:
+            get_style_by_name(name)
+        except ClassNotFound:
+            known = sorted(get_all_styles())  # scans installed plugins: only on this error
+            close = difflib.get_close_matches(name, known, n=3)
+            shown = close + [s for s in _WELL_KNOWN if s in known and s not in close]
+            raise ConfigError(f"unknown Pygments style {name!r} for '{key}'", CONFIG_NAME,
+                              key_line(config.path, (key,)),
+                              hint="valid styles include " + ", ".join(shown[:6]) +
+                              f" ({len(known)} in all: https://pygments.org/styles/)") from None
 
 
 @lru_cache(maxsize=8)

@@ -11,10 +11,12 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..model.errors import ConfigError
+from ..model.errors import ConfigError, TemplateError
 from .routes import ASSETS_DIR, PAGE_TEMPLATES
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import jinja2
 
 
@@ -53,9 +55,9 @@ def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Envir
     """
     import jinja2
 
-    loaders = [jinja2.FileSystemLoader(str(d / "templates")) for d in dirs
-               if (d / "templates").is_dir()]
-    default = jinja2.FileSystemLoader(str(dirs[-1] / "templates"))
+    inside = _inside_loader(dirs)
+    loaders = [inside(str(d / "templates")) for d in dirs if (d / "templates").is_dir()]
+    default = inside(str(dirs[-1] / "templates"))
     loader = jinja2.ChoiceLoader([*loaders, jinja2.PrefixLoader({"!default": default},
                                                                  delimiter="/")])
     env = jinja2.Environment(
@@ -71,6 +73,30 @@ def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Envir
     # The renderer replaces these; they exist now so templates can be compiled early (warm).
     env.filters.update({name: _not_ready for name in FILTERS})
     return env
+
+
+def _inside_loader(dirs: list[Path]) -> type[jinja2.FileSystemLoader]:
+    """A loader that refuses a template whose file is a symlink out of the site (and out of
+    the theme's folder): like static files (output/writer.py), it is never published."""
+    import jinja2
+
+    sites = [d.parent.parent for d in dirs[:-1]]  # a site's theme is ROOT/themes/NAME
+    allowed = tuple(Path(os.path.realpath(d)) for d in (*dirs, *sites))
+
+    class Inside(jinja2.FileSystemLoader):
+        def get_source(self, environment: jinja2.Environment, template: str
+                       ) -> tuple[str, str, Callable[[], bool]]:
+            source, filename, uptodate = super().get_source(environment, template)
+            real = Path(os.path.realpath(filename))
+            if not any(real.is_relative_to(base) for base in allowed):
+                shown = next((os.path.relpath(filename, site) for site in sites
+                              if Path(filename).is_relative_to(site)), filename)
+                raise TemplateError(f"refusing to use the template {template}: it points to "
+                                    f"{real}, outside the site", shown, hint="copy the file "
+                                    "into the theme instead of linking to it")
+            return source, filename, uptodate
+
+    return Inside
 
 
 FILTERS = ("url", "absolute_url", "date")

@@ -2,18 +2,24 @@
 
 Kind comes from location (`content/posts/` -> post, other `content/` -> page, `projects/` ->
 project), format from the extension. Hidden files, `_`-folders, editor backups, checkpoints and
-symlinks that leave the site are never picked up, so they can never be published.
+symlinks that leave the site are never picked up, so they can never be published. Only regular
+files are read (a named pipe would block the build): anything else is skipped with a warning. A
+folder or file that cannot be listed or read, and a symlink loop, is an error naming it.
 """
 
 from __future__ import annotations
 
+import errno
 import fnmatch
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..model.documents import Kind, Source
+from ..model.errors import PortfolioError, SourceError
+from .peers import is_peer_file
 
 ASSET_EXTENSIONS = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".avif", ".ico", ".pdf",
                     ".mp4", ".webm", ".mp3"}
@@ -29,6 +35,7 @@ class Inventory:
     files: set[str] = field(default_factory=set)  # every file seen, for link checking
     warnings: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     data: list[str] = field(default_factory=list)  # the site's data files (content/resume.yml)
+    errors: list[PortfolioError] = field(default_factory=list)  # unreadable, symlink loops
 
 
 def _hidden(name: str) -> bool:
@@ -62,17 +69,66 @@ def _note_private(folder: Path, root: Path, inv: Inventory) -> None:
 def _inside(path: Path, root: Path) -> bool:
     try:
         return path.resolve().is_relative_to(root)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
         return False
 
 
-def _walk(top: Path, root: Path, exclude: tuple[str, ...], inv: Inventory) -> list[str]:
-    """Sorted POSIX paths of the visible files below `top`, relative to `root`."""
+def _unreadable(exc: OSError, root: Path) -> SourceError:
+    path = Path(exc.filename) if exc.filename else root
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    return SourceError(f"cannot read the folder: {exc.strerror or exc}", rel + "/",
+                       hint="check its permissions (ls -ld); every folder under content/ and "
+                            "projects/ is read")
+
+
+def _loop(rel: str, target: str) -> SourceError:
+    return SourceError(f"symlink loop: the link leads back to {target}", rel,
+                       hint="remove the link, or point it at a folder that does not contain it")
+
+
+def _regular(full: Path, rel: str, real_root: Path, inv: Inventory) -> bool:
+    """Is `full` a regular file to read (or a broken link, which its reader reports)? Anything
+    else is reported: a link outside the site or a FIFO is skipped, a loop is an error."""
+    link = False
+    try:
+        st = os.lstat(full)
+        link = stat.S_ISLNK(st.st_mode)
+        if link:
+            st = os.stat(full)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            inv.errors.append(_loop(rel, "itself"))
+            return False
+        if not (link and exc.errno == errno.ENOENT):
+            inv.errors.append(SourceError(f"cannot read the file: {exc.strerror or exc}", rel,
+                                          hint="check its permissions (ls -l)"))
+            return False
+    if link and not _inside(full, real_root):
+        inv.warnings.append((rel, "symlink points outside the site; skipped"))
+        return False
+    if link or stat.S_ISREG(st.st_mode):
+        return True
+    what = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else \
+        "a socket" if stat.S_ISSOCK(st.st_mode) else "a device or other special file"
+    inv.warnings.append((rel, f"skipped: {what}, not a regular file"))
+    return False
+
+
+def _walk(top: Path, root: Path, exclude: tuple[str, ...], inv: Inventory,
+          chain: tuple[Path, ...] = ()) -> list[str]:
+    """Sorted POSIX paths of the visible files below `top`, relative to `root`.
+
+    `chain`: the real folders walked through to get here, when a symlink was followed (a link
+    back to one of them, or to a folder the current one is in, is a loop)."""
     found: list[str] = []
     if not top.is_dir():
         return found
     real_root = root.resolve()
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
+
+    def unlisted(exc: OSError) -> None:  # os.walk would skip the folder without a word
+        inv.errors.append(_unreadable(exc, root))
+
+    for dirpath, dirnames, filenames in os.walk(top, onerror=unlisted):
         here = Path(dirpath)
         keep = []
         for name in sorted(dirnames):
@@ -80,14 +136,24 @@ def _walk(top: Path, root: Path, exclude: tuple[str, ...], inv: Inventory) -> li
             if _hidden(name):
                 _note_private(full, root, inv)
                 continue
-            if full.is_symlink():
-                if _inside(full, real_root):  # os.walk does not follow links: walk it here
-                    found.extend(_walk(full, root, exclude, inv))
-                else:
-                    inv.warnings.append((full.relative_to(root).as_posix(),
-                                         "symlink points outside the site; skipped"))
-                continue
-            keep.append(name)
+            try:
+                if not full.is_symlink():
+                    keep.append(name)
+                    continue
+                real = full.resolve()
+                rel = full.relative_to(root).as_posix()
+                if not real.is_relative_to(real_root):
+                    inv.warnings.append((rel, "symlink points outside the site; skipped"))
+                    continue
+                walked = (*chain, here.resolve())
+                if real in walked or walked[-1].is_relative_to(real):
+                    inv.errors.append(_loop(rel, real.relative_to(real_root).as_posix() + "/"))
+                else:  # os.walk does not follow links: walk it here
+                    found.extend(_walk(full, root, exclude, inv, (*walked, real)))
+            except (OSError, RuntimeError) as exc:
+                inv.errors.append(_loop(full.relative_to(root).as_posix(), "itself")
+                                  if isinstance(exc, RuntimeError) or
+                                  exc.errno == errno.ELOOP else _unreadable(exc, root))
         dirnames[:] = keep
         for name in sorted(filenames):
             if _hidden(name):
@@ -96,10 +162,8 @@ def _walk(top: Path, root: Path, exclude: tuple[str, ...], inv: Inventory) -> li
             rel = full.relative_to(root).as_posix()
             if any(fnmatch.fnmatch(rel, pattern) for pattern in exclude):
                 continue
-            if full.is_symlink() and not _inside(full, real_root):
-                inv.warnings.append((rel, "symlink points outside the site; skipped"))
-                continue
-            found.append(rel)
+            if _regular(full, rel, real_root, inv):
+                found.append(rel)
     return sorted(found)
 
 
@@ -131,7 +195,7 @@ def discover(root: Path, formats: Mapping[str, str], exclude: tuple[str, ...] = 
             else:
                 kind = "page"
             inv.documents.append(Source(rel, root / rel, kind, fmt))
-        elif rel.lower() in DATA_FILES:
+        elif rel.lower() in DATA_FILES or is_peer_file(rel):  # a peer's copy: data, not a page
             inv.data.append(rel)
         elif suffix in ASSET_EXTENSIONS:
             inv.assets.append(rel)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ..model.documents import Meta
-from ..model.errors import SourceError
+from ..model.errors import SourceError, brief
 from ..util.yamllines import YamlProblem, load_with_lines
 
 _KNOWN = {f.name for f in fields(Meta)} - {"extra"}
@@ -236,23 +236,23 @@ def _coerce(name: str, value: Any, path: str, line: int | None) -> Any:
             return value
         if name == "draft" and value is None:
             return False
-        raise SourceError(f"'{name}' must be true or false, not {value!r}", path, line)
+        raise SourceError(f"'{name}' must be true or false, not {brief(value)}", path, line)
     if name == "order":
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        raise SourceError(f"'order' must be a whole number, not {value!r}", path, line)
+        raise SourceError(f"'order' must be a whole number, not {brief(value)}", path, line)
     if name in _STR_KEYS:
         if value is None:
             return ""
         if isinstance(value, str):
             return _summary(value).strip() if name == "summary" else value.strip()
-        hint = f"write it in quotes: {name}: \"{value}\"" if not isinstance(value, (list, dict)) \
-            else None
+        hint = f"write it in quotes: {name}: \"{str(value)[:60]}\"" \
+            if not isinstance(value, (list, dict)) else None
         if isinstance(value, bool):
             hint = ("YAML reads words such as yes/no/on/off/true/false as true or false; "
                     f"write it in quotes: {name}: \"...\"")
-        raise SourceError(f"'{name}' must be text, not {_kind(value)} ({value!r})", path, line,
-                          hint=hint)
+        raise SourceError(f"'{name}' must be text, not {_kind(value)} ({brief(value)})", path,
+                          line, hint=hint)
     return value
 
 
@@ -275,7 +275,7 @@ def _date(name: str, value: Any, path: str, line: int | None) -> dt.date | None:
                 return dt.datetime.strptime(text, fmt).date()
             except ValueError:
                 pass
-    raise SourceError(f"'{name}' is not a date: {value!r}", path, line,
+    raise SourceError(f"'{name}' is not a date: {brief(value)}", path, line,
                       hint="write dates as YYYY-MM-DD, e.g. 2024-05-01")
 
 
@@ -288,10 +288,11 @@ def _tags(value: Any, path: str, line: int | None) -> tuple[str, ...]:
         items = []
         for item in value:
             if isinstance(item, (dict, list)) or item is None:
-                raise SourceError(f"tags must be a list of words, not {item!r}", path, line)
+                raise SourceError(f"tags must be a list of words, not {brief(item)}", path, line)
             items.append(str(item).strip())
     else:
-        raise SourceError(f"'tags' must be a list such as [python, ml], not {value!r}", path, line)
+        raise SourceError(f"'tags' must be a list such as [python, ml], not {brief(value)}",
+                          path, line)
     seen: dict[str, None] = {}
     for item in items:
         if item:
@@ -307,17 +308,17 @@ def _results(value: Any, path: str, line: int | None) -> tuple[tuple[str, str], 
     if isinstance(value, dict):
         value = [{"label": k, "value": v} for k, v in value.items()]
     if not isinstance(value, list):
-        raise SourceError(f"'results' must be a list of label/value pairs, not {value!r}", path,
-                          line, hint=hint)
+        raise SourceError("'results' must be a list of label/value pairs, not "
+                          f"{brief(value)}", path, line, hint=hint)
     out = []
     for item in value:
         if not isinstance(item, dict) or "label" not in item or "value" not in item:
-            raise SourceError(f"each result needs a 'label' and a 'value', not {item!r}", path,
+            raise SourceError(f"each result needs a 'label' and a 'value', not {brief(item)}", path,
                               line, hint=hint)
         label, shown = item["label"], item["value"]
         if isinstance(label, (dict, list)) or isinstance(shown, (dict, list)) or label is None \
                 or shown is None:
-            raise SourceError(f"a result's label and value must be text or a number: {item!r}",
+            raise SourceError(f"a result's label and value must be text or a number: {brief(item)}",
                               path, line, hint=hint)
         out.append((str(label).strip(), _plain_number(shown)))
     return tuple(out)

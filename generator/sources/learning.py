@@ -44,9 +44,10 @@ from ..util.yamllines import YamlProblem, load_with_lines
 
 LEARNING_FILES = ("content/learning.yml", "content/learning.yaml", "content/learning.json")
 MAX_PROBLEMS = 20
-# `format`, `version`, `author`, `source`, `generated` are what /learning.json adds
+# `format`, `version`, `author`, `source`, `generated` are what /learning.json adds, and
+# `fetched` what a peer's copy in content/peers/ adds (`portfolio peers pull`)
 TOP_KEYS = ("title", "intro", "tracks", "format", "version", "author", "source", "generated",
-            "$schema")
+            "fetched", "$schema")
 TRACK_KEYS = ("name", "summary", "items")
 ITEM_KEYS = ("title", "id", "kind", "status", "link", "url", "by", "started", "finished",
              "notes", "posts", "projects")

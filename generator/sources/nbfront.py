@@ -34,6 +34,15 @@ def load_json(data: bytes, path: str) -> dict[str, Any]:
                    "conflict, e.g. with nbdime, then build again"
         raise SourceError(f"not valid JSON: {exc.msg}", path, exc.lineno, exc.colno,
                           hint=hint) from None
+    except RecursionError:
+        raise SourceError(f"nested more than {MAX_DEPTH} levels deep", path) from None
+    except ValueError:  # Python reads numbers of up to 4300 digits
+        long = re.search(r"\d{4301}", text)
+        raise SourceError("a number too long to read (over 4300 digits)", path,
+                          text.count("\n", 0, long.start()) + 1 if long else None) from None
+    if _too_deep(nb, MAX_DEPTH):
+        raise SourceError(f"nested more than {MAX_DEPTH} levels deep", path,
+                          hint="no notebook Jupyter writes is nested this deeply")
     if not isinstance(nb, dict) or "cells" not in nb and "worksheets" not in nb:
         raise SourceError("valid JSON but not a Jupyter notebook (no 'cells')", path, 1)
     if "cells" not in nb and not (isinstance(nb["worksheets"], list)
@@ -41,6 +50,24 @@ def load_json(data: bytes, path: str) -> dict[str, Any]:
         raise SourceError("valid JSON but not a Jupyter notebook ('worksheets' is not a list "
                           "of worksheets)", path, 1)
     return nb
+
+
+MAX_DEPTH = 100  # lists and objects inside each other; a plot's JSON needs a dozen or so
+
+
+def _too_deep(value: Any, limit: int) -> bool:
+    """More than `limit` levels of lists and objects (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        items = current.values() if isinstance(current, dict) else current \
+            if isinstance(current, list) else None
+        if items is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((item, depth + 1) for item in items if isinstance(item, (dict, list)))
+    return False
 
 
 def cell_text(cell: dict[str, Any]) -> str:

@@ -44,24 +44,49 @@ def _hint_for(problem: str) -> str | None:
     return None
 
 
-def _check_no_aliases(text: str) -> None:
-    """Refuse anchors and aliases, from the event stream (composed nodes do not keep them).
+MAX_DEPTH = 50  # lists and mappings inside each other; front matter needs a handful
 
-    An alias is the same node object reused, so a walk over the composed tree would expand a
-    9x9 alias bomb into 9**9 visits; the events list each anchor and alias exactly once.
+
+def _check_events(text: str) -> None:
+    """Refuse anchors and aliases, and nesting deeper than `MAX_DEPTH`, from the event stream.
+
+    Composed nodes do not keep anchors: an alias is the same node object reused, so a walk
+    over the tree would expand a 9x9 alias bomb into 9**9 visits; the events list each anchor
+    and alias once. Composing (in C) and constructing recurse once a level: thousands of
+    levels crash the interpreter or exhaust Python's stack, so depth is checked first.
     """
+    depth = 0
     for event in yaml.parse(text, Loader=_Loader):
+        mark = event.start_mark  # the parser always sets it; the stubs allow None
         if getattr(event, "anchor", None):
-            mark = event.start_mark  # the parser always sets it; the stubs allow None
             raise YamlProblem("YAML anchors and aliases (&name, *name) are not allowed here",
                               mark.line + 1 if mark else None,
                               mark.column + 1 if mark else None,
                               "write the values out in full")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlProblem(f"nested more than {MAX_DEPTH} levels deep",
+                                  mark.line + 1 if mark else None,
+                                  mark.column + 1 if mark else None,
+                                  "flatten the lists and mappings")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def _may_need_events(text: str) -> bool:
+    """Cheap pre-filter for `_check_events`: an anchor or alias needs `&` or `*`, and each
+    level of nesting one of `[`, `{`, `:`, `-` or `?` (a flow bracket, a key, an item)."""
+    if "*" in text or "&" in text:
+        return True
+    return sum(text.count(c) for c in "[{:-?") > MAX_DEPTH
 
 
 def load_with_lines(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
     """Parse one YAML document; return the value and a `{key path: line}` map (1-based)."""
     try:
+        if _may_need_events(text):
+            _check_events(text)  # before composing: see there
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -79,8 +104,6 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
         raise YamlProblem(f"invalid YAML: {exc}") from None
     if node is None:
         return None, {}
-    if "*" in text or "&" in text:  # cheap pre-filter; the event scan is exact
-        _check_no_aliases(text)
     lines: dict[tuple[str, ...], int] = {}
     _collect_lines(node, (), lines)
     try:
@@ -93,27 +116,45 @@ def load_with_lines(text: str) -> tuple[Any, dict[tuple[str, ...], int]]:
                           _hint_for(str(exc))) from None
     except ValueError as exc:  # e.g. `date: 2024-13-45` looks like a date but is not one
         line = _first_bad_scalar_line(node)
+        if "integer string conversion" in str(exc):  # Python reads up to 4300 digits
+            raise YamlProblem("a number too long to read (over 4300 digits)", line, None,
+                              "quote it to keep it as text") from None
         raise YamlProblem(f"invalid value: {exc}", line, None,
                           "write a real date as YYYY-MM-DD, or quote the value") from None
     return value, lines
 
 
 def _collect_lines(node: yaml.Node, path: tuple[str, ...], out: dict[tuple[str, ...], int]) -> None:
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode):
-                sub = (*path, str(key.value))
-                out.setdefault(sub, key.start_mark.line + 1)
-                _collect_lines(value, sub, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            sub = (*path, str(index))
-            out.setdefault(sub, item.start_mark.line + 1)
-            _collect_lines(item, sub, out)
+    """Fill `out` with the line of every key and item, in file order; refuse a key given
+    twice in one mapping (PyYAML would keep the last value without a word)."""
+    stack = [(node, path)]
+    while stack:
+        current, where = stack.pop()
+        children: list[tuple[yaml.Node, tuple[str, ...]]] = []
+        if isinstance(current, yaml.MappingNode):
+            seen: dict[tuple[str, str], int] = {}
+            for key, value in current.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    continue
+                line = key.start_mark.line + 1
+                if (key.tag, str(key.value)) in seen:
+                    first = seen[(key.tag, str(key.value))]
+                    raise YamlProblem(f"duplicate key '{key.value}' (first on line {first})",
+                                      line, key.start_mark.column + 1,
+                                      "remove one: YAML would silently keep only the last")
+                seen[(key.tag, str(key.value))] = line
+                children.append((value, (*where, str(key.value))))
+                out.setdefault(children[-1][1], line)
+        elif isinstance(current, yaml.SequenceNode):
+            for index, item in enumerate(current.value):
+                children.append((item, (*where, str(index))))
+                out.setdefault(children[-1][1], item.start_mark.line + 1)
+        stack.extend(reversed(children))
 
 
 def _first_bad_scalar_line(node: yaml.Node) -> int | None:
-    """Find the timestamp-tagged scalar that failed to construct, for its line."""
+    """Find the timestamp-tagged scalar that failed to construct (or the over-long number),
+    for its line."""
     import datetime
 
     stack = [node]
@@ -124,6 +165,9 @@ def _first_bad_scalar_line(node: yaml.Node) -> int | None:
                 datetime.date.fromisoformat(str(current.value)[:10])
             except ValueError:
                 return current.start_mark.line + 1
+        elif isinstance(current, yaml.ScalarNode) and current.tag.endswith(":int") and \
+                len(str(current.value)) > 4300:
+            return current.start_mark.line + 1
         elif isinstance(current, yaml.MappingNode):
             for key, value in current.value:
                 stack.extend((value, key))
