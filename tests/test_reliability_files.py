@@ -31,7 +31,9 @@ from .helpers_reliability import (
     run_module,
 )
 
-ROOT = os.geteuid() == 0  # root reads and writes whatever the modes say: simulated below
+# root reads and writes whatever the modes say: simulated below
+ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
+FIFOS = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="Windows has no named pipes")
 
 
 def _small_site(root: Path) -> Path:
@@ -189,6 +191,7 @@ def test_silently_dropped_content_unreadable(tmp_path: Path, monkeypatch: pytest
     assert leftovers(root) == []
 
 
+@FIFOS
 def test_a_hang_fifo_among_the_posts(tmp_path: Path) -> None:
     root = _small_site(tmp_path / "s")
     os.mkfifo(root / "content/posts/pipe.md")
@@ -234,7 +237,7 @@ def test_symlink_loop_in_content(tmp_path: Path) -> None:
     assert digest(root / "_site") == before
 
 
-@pytest.mark.parametrize("kind", ["template", "static"])
+@pytest.mark.parametrize("kind", ["template", "static", "nbconvert"])
 def test_symlinked_theme_file_outside_the_site(tmp_path: Path, kind: str) -> None:
     root = _small_site(tmp_path / "s")
     page = '{{% extends "!default/page.html" %}}{{% block after_doc %}}{}{{% endblock %}}\n'
@@ -242,6 +245,7 @@ def test_symlinked_theme_file_outside_the_site(tmp_path: Path, kind: str) -> Non
     secret.mkdir()
     (secret / "page.html").write_text(page.format("SECRET-TEMPLATE"))
     (secret / "secret.css").write_text("SECRET-STATIC\n")
+    (secret / "index.html.j2").write_text("{%- extends 'basic/index.html.j2' -%}SECRET-NB\n")
     # a link that stays in the site is fine
     make(root, {"shared/page.html": page.format("INSIDE-OK")}, None)
     (root / "themes/mine/templates").mkdir(parents=True)
@@ -254,10 +258,15 @@ def test_symlinked_theme_file_outside_the_site(tmp_path: Path, kind: str) -> Non
         link.unlink()
         words = "themes/mine/templates/page.html: refusing to use the template page.html: it " \
                 f"points to {target.resolve()}, outside the site"
-    else:
+    elif kind == "static":
         link, target = root / "themes/mine/static/secret.css", secret / "secret.css"
         link.parent.mkdir()
         words = f"{link}: refusing to publish assets/secret.css"
+    else:  # nbconvert reads these itself: checked before any notebook is converted
+        link, target = root / "themes/mine/nbconvert/index.html.j2", secret / "index.html.j2"
+        link.parent.mkdir()
+        words = "themes/mine/nbconvert/index.html.j2: refusing to use the nbconvert template: " \
+                f"it points to {target.resolve()}, outside the site"
     link.symlink_to(target)
     text = assert_clean(cli("build", cwd=root), 1)
     assert words in text, text
@@ -343,3 +352,32 @@ def test_output_collisions_name_the_source(tmp_path: Path, name: str, body: str,
     assert digest(root / "_site") == before
     assert_clean(cli("build", "--keep-going", cwd=root), 1)  # the rest is built
     assert (root / "_site/blog/good/index.html").is_file()
+
+
+def test_output_collision_notebook_figure_over_a_static_file(tmp_path: Path) -> None:
+    root = _cache_site(tmp_path / "s")
+    before = _built(root)
+    figures = sorted(p.name for p in (root / "_site/projects/chart").glob("*.png"))
+    assert figures, "the notebook's figure is extracted beside its page"
+    make(root, {f"projects/chart/{figures[0]}": _png()}, None)
+    text = assert_clean(cli("build", cwd=root), 1)
+    assert (f"projects/chart.ipynb: its output /projects/chart/{figures[0]} would overwrite "
+            f"the file projects/chart/{figures[0]}") in text, text
+    assert "two outputs" not in text
+    assert digest(root / "_site") == before
+    text = assert_clean(cli("build", "--keep-going", cwd=root), 1)  # the rest is built
+    assert "two outputs" not in text
+    assert (root / "_site/blog/a/index.html").is_file()
+
+
+@FIFOS
+def test_a_hang_fifo_as_portfolio_yml(tmp_path: Path) -> None:
+    root = tmp_path / "s"
+    root.mkdir()
+    os.mkfifo(root / "portfolio.yml")
+    for command in ("build", "check"):
+        result = run_module(command, cwd=root, timeout=60)  # a hang fails here, not forever
+        assert result.returncode == 1, result.stderr
+        assert "portfolio.yml: not a regular file (a named pipe, socket or device)" in \
+            result.stderr, result.stderr
+        assert "Traceback" not in result.stderr

@@ -181,7 +181,7 @@ def find_root(start: Path) -> Path | None:
     """Walk up from `start` to the first folder holding `portfolio.yml`."""
     start = start.absolute()
     for folder in (start, *start.parents):
-        if (folder / CONFIG_NAME).is_file():
+        if (folder / CONFIG_NAME).exists():  # a pipe or a folder there is reported by load_config
             return folder
     return None
 
@@ -280,6 +280,10 @@ def load_config(root: Path, *, overrides: dict[str, Any] | None = None) -> Confi
     path = root / CONFIG_NAME
     display = CONFIG_NAME
     try:
+        # A named pipe or device would block the read forever: read only a regular file.
+        if path.exists() and not path.is_file() and not path.is_dir():
+            raise ConfigError("not a regular file (a named pipe, socket or device)", display,
+                              hint=f"replace it with a text file named {CONFIG_NAME}")
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
         raise ConfigError(f"no {CONFIG_NAME} in {root.name or root}", hint=(

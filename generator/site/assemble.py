@@ -162,8 +162,26 @@ def check_collisions(documents: list[Document], assets: Collection[str] = ()
         else:
             seen[key] = doc
     crossing = _through_files(list(seen.values()), assets)
+    crossing.update(_figures_over_files(list(seen.values()), assets))
     errors += crossing.values()
     return [d for d in seen.values() if d.url not in crossing], errors
+
+
+def _figures_over_files(documents: list[Document], assets: Collection[str]
+                        ) -> dict[str, PortfolioError]:
+    """A notebook's extracted figure (`output_3_0.png`) at the path of a static file beside
+    it: without this, the writer could only say that two outputs meet at one path."""
+    files = {asset_url_path(rel).lower(): rel for rel in assets}
+    found: dict[str, PortfolioError] = {}
+    for doc in documents:
+        for asset in doc.rendered.assets:
+            rel = files.get(f"{doc.url}{asset.path}".lower())
+            if rel is not None and doc.url not in found:
+                found[doc.url] = SourceError(
+                    f"its output /{doc.url}{asset.path} would overwrite the file {rel}",
+                    doc.source.rel_path, hint=f"rename {rel}, or give the notebook another "
+                    "'slug:'")
+    return found
 
 
 def _through_files(documents: list[Document], assets: Collection[str]

@@ -44,7 +44,21 @@ def theme_dirs(root: Path, name: str) -> list[Path]:
 
 
 def nbconvert_dirs(dirs: list[Path]) -> tuple[str, ...]:
-    return tuple(str(d / "nbconvert") for d in dirs if (d / "nbconvert").is_dir())
+    """The themes' nbconvert template folders. nbconvert loads them itself, so a file that is a
+    symlink out of the site is refused here, as the Jinja2 loader refuses page templates."""
+    found = tuple(d / "nbconvert" for d in dirs if (d / "nbconvert").is_dir())
+    sites = [d.parent.parent for d in dirs[:-1]]
+    allowed = tuple(Path(os.path.realpath(d)) for d in (*dirs, *sites))
+    for folder in found[:-1] if dirs[-1] / "nbconvert" in found else found:
+        for path in sorted(folder.rglob("*")):
+            real = Path(os.path.realpath(path))
+            if not any(real.is_relative_to(base) for base in allowed):
+                shown = next((os.path.relpath(path, site) for site in sites
+                              if path.is_relative_to(site)), str(path))
+                raise TemplateError(f"refusing to use the nbconvert template: it points to "
+                                    f"{real}, outside the site", shown, hint="copy the file "
+                                    "into the theme instead of linking to it")
+    return tuple(str(d) for d in found)
 
 
 def environment(dirs: list[Path], cache_dir: Path | None = None) -> jinja2.Environment:
