@@ -134,8 +134,10 @@ def _render(config: Config, inventory: Inventory, warnings: list[Diagnostic],
     report.failed = errors[:MAX_ERRORS]
     the_site = assemble(config, documents, today=today, drafts=drafts, build_date=stamp,
                         data=site_data)
-    outputs, render_diags = render_site(the_site, env, inventory.assets,
-                                        themes.static_files(dirs), keys, previous)
+    static = themes.static_files(dirs)
+    static.update(themes.chart_libraries(static, any(d.rendered.has_plotly
+                                                     for d in the_site.documents)))
+    outputs, render_diags = render_site(the_site, env, inventory.assets, static, keys, previous)
     diagnostics += render_diags
     report.posts, report.projects = len(the_site.posts), len(the_site.projects)
     report.pages, report.tags = len(the_site.pages), len(the_site.tags)
@@ -222,7 +224,7 @@ def build(root: Path | str, *, out_dir: Path | str | None = None, drafts: bool =
             index = SearchIndex(root, out, outputs, keys.code, pagefind,
                                 reuse=use_cache and not force) if pagefind else None
             publish(out, outputs, root=root, force=force, notes=notes, foreign=foreign,
-                    sources=tuple(dirs), before_swap=index)
+                    sources=(*dirs, *themes.library_dirs()), before_swap=index)
         except BaseException:
             if findings is not None:
                 findings.cancel()

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -115,3 +116,82 @@ def digest(folder: Path) -> dict[str, str]:
 def leftovers(parent: Path) -> list[str]:
     """Staging or old-site folders left beside an output folder."""
     return sorted(p.name for p in parent.iterdir() if ".staging-" in p.name or ".old-" in p.name)
+
+
+# -- processes: what a build started, and whether any of it outlived the build ----------------
+
+def can_list_processes() -> bool:
+    """Whether `descendants` can see a process's children here: Linux's /proc, or `pgrep -P`
+    (macOS, the BSDs). Windows has neither (and no SIGKILL to test with)."""
+    if sys.platform.startswith("linux") and Path("/proc/self/stat").is_file():
+        return True
+    import shutil
+
+    return sys.platform != "win32" and shutil.which("pgrep") is not None
+
+
+def _children(pid: int) -> set[int]:
+    if sys.platform.startswith("linux"):
+        found = set()
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:  # it ended while we looked
+                continue
+            if int(stat[stat.rindex(")") + 2:].split()[1]) == pid:  # field 4: the parent
+                found.add(int(entry.name))
+        return found
+    listed = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
+    return {int(word) for word in listed.stdout.split()}
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`: its children, theirs, and so on."""
+    found: set[int] = set()
+    pending = [pid]
+    while pending:
+        for child in _children(pending.pop()) - found:
+            found.add(child)
+            pending.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Is `pid` a running process (a zombie, ended but not yet reaped, is not)?"""
+    if sys.platform.startswith("linux"):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat[stat.rindex(")") + 2] != "Z"
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # running, as another user's
+        return True
+    state = subprocess.run(["ps", "-o", "stat=", "-p", str(pid)], capture_output=True, text=True)
+    return state.stdout.strip()[:1] not in ("", "Z")
+
+
+def watch_processes(proc: subprocess.Popen, seconds: float) -> set[int]:
+    """Wait `seconds` (or until `proc` ends), noting every process `proc` has below it."""
+    seen: set[int] = set()
+    deadline = time.monotonic() + seconds
+    while proc.poll() is None:
+        seen |= descendants(proc.pid)
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.02)
+    return seen
+
+
+def assert_none_left(pids: set[int], within: float = 5.0) -> None:
+    """None of `pids` is alive once `within` seconds have passed."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
+        time.sleep(0.05)
+    left = sorted(pid for pid in pids if alive(pid))
+    assert left == [], f"processes outlived their build: {left}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import contextlib
 import errno
 import os
 import random
@@ -24,6 +25,8 @@ from .helpers_reliability import (
     GOOD_POST,
     REPO,
     assert_clean,
+    assert_none_left,
+    can_list_processes,
     cli,
     code_cell,
     digest,
@@ -31,6 +34,7 @@ from .helpers_reliability import (
     make,
     md_cell,
     nb,
+    watch_processes,
 )
 
 
@@ -112,7 +116,16 @@ def test_F2_output_file_not_readable(tmp_path: Path) -> None:
 
 
 def _slow_site(root: Path) -> Path:
-    return _site(root, posts=400)
+    root = _site(root, posts=400)
+    _write_notebook(root, "First")
+    return root
+
+
+def _write_notebook(root: Path, label: str) -> None:
+    """A notebook that changes with every edit: converting it starts the build's worker pool
+    (readers/batch.py), so a kill can find workers to leave behind."""
+    make(root, {"projects/nb.ipynb": nb([md_cell(f"# Notebook\n\n{label}."),
+                                        code_cell("print(1)")])}, None)
 
 
 def _retitle(root: Path, title: str) -> None:
@@ -132,6 +145,7 @@ def _build_command(out: Path) -> tuple[list[str], dict[str, str]]:
 def _spawn_edited(root: Path, out: Path, label: str) -> subprocess.Popen[str]:
     """Edit the site (about page and title, so every page re-renders) and start a build."""
     (root / "content/about.md").write_text(f"# About\n\n{label}.\n")
+    _write_notebook(root, label)
     _retitle(root, label)
     return _spawn(root, out)
 
@@ -147,7 +161,19 @@ def _rebuild(root: Path, out: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
 
 
+def _lock_holder(root: Path) -> str:
+    """The PID in the build lock file: a build's while it runs, empty once it has ended."""
+    try:
+        return (root / ".portfolio/build.lock").read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
+_PROCESSES = "lists processes through /proc or pgrep, and sends POSIX signals"
+
+
 @pytest.mark.slow
+@pytest.mark.skipif(not can_list_processes(), reason=_PROCESSES)
 def test_F3_ctrl_c_mid_build(tmp_path: Path) -> None:
     root = _slow_site(tmp_path / "s")
     out = tmp_path / "site"
@@ -156,9 +182,10 @@ def test_F3_ctrl_c_mid_build(tmp_path: Path) -> None:
     rng = random.Random(3)
     for trial in range(4):
         proc = _spawn_edited(root, out, f"Version {trial}")
-        time.sleep(rng.uniform(0.3, 2.0))
+        workers = watch_processes(proc, rng.uniform(0.3, 2.0))
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=120)
+        assert_none_left(workers)  # an interrupted build stops its workers too
         now = digest(out)
         if proc.returncode == -signal.SIGINT:
             # Ctrl-C after the interpreter began to exit (the build had finished): Python has
@@ -178,18 +205,33 @@ def test_F3_ctrl_c_mid_build(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not can_list_processes(), reason=_PROCESSES)
 def test_F4_kill_9_at_random_points(tmp_path: Path) -> None:
+    """SIGKILL to the build alone (not its process group): its workers must die with it, the
+    lock it held must not outlive it, and the next build must succeed at once."""
     root = _slow_site(tmp_path / "s")
     out = tmp_path / "site"
     build(root, out_dir=out)
     old = digest(out)
     rng = random.Random(4)
     outcomes = {"old": 0, "new": 0}
+    with_workers = 0
     for trial in range(20):
         proc = _spawn_edited(root, out, f"Kill {trial}")
-        time.sleep(rng.uniform(0.2, 2.5))
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate(timeout=60)
+        workers = watch_processes(proc, rng.uniform(0.2, 2.5))
+        os.kill(proc.pid, signal.SIGKILL)  # the build only: a closed lid, an OOM kill
+        try:
+            proc.wait(timeout=60)
+            assert_none_left(workers)
+            try:  # the pipes end only when every process of the build (seen or not) is gone
+                proc.communicate(timeout=30)
+            except subprocess.TimeoutExpired:
+                pytest.fail("a process of the killed build still holds its output pipes")
+        finally:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(proc.pid, signal.SIGKILL)  # leave no stray worker if one failed
+        with_workers += bool(workers)
+        held = _lock_holder(root) == str(proc.pid)  # killed while holding the lock
         now = digest(out)
         if now == old:
             outcomes["old"] += 1
@@ -198,13 +240,22 @@ def test_F4_kill_9_at_random_points(tmp_path: Path) -> None:
             assert len(now) == len(old)
             outcomes["new"] += 1
         stale = leftovers(tmp_path)
+        started = time.monotonic()
         result = _rebuild(root, out)
         assert result.returncode == 0, result.stderr
+        assert time.monotonic() - started < 25, "waited for the lock of a killed build"
         if stale:
             assert "interrupted build" in result.stderr
+        if held:
+            assert f"previous build (PID {proc.pid}) was interrupted" in result.stderr, \
+                result.stderr
+        assert _lock_holder(root) == ""  # the rebuild let go of the lock when it ended
         assert leftovers(tmp_path) == []
+        assert f"Kill {trial}." in (out / "about/index.html").read_text()
         old = digest(out)
     assert outcomes["old"] > 0
+    if (os.cpu_count() or 1) > 1:  # one CPU: notebooks convert in process, no pool to leave
+        assert with_workers >= 5, f"only {with_workers} of 20 kills found workers to check"
 
 
 def test_F4_stale_folders_of_others_are_left_alone(tmp_path: Path) -> None:

@@ -143,18 +143,35 @@ def test_theme_set_to_an_absolute_path(tmp_path: Path, theme: str) -> None:
     ("{% extends 'base.html' %}\n{% block content %}{{ 1/0 }}{% endblock %}",
      "template error: division by zero", 2),
     ("{% extends 'base.html' %}\n{% block content %}\n{% include 'post.html' %}"
-     "{% endblock %}", "endless recursion", None),
+     "{% endblock %}", "endless recursion", 3),
     ("{% extends 'post.html' %}", "endless recursion", 1),
     ("{% extends 'base.html' %}\n{% block content %}{{ doc.title.nope.x }}{% endblock %}",
      "template error:", 2),
 ], ids=["not-utf8", "raises", "includes-itself", "extends-itself", "undefined"])
 def test_theme_template_that_fails(tmp_path: Path, body: str | bytes, needle: str,
-                                   line: int | None) -> None:
+                                   line: int) -> None:
     root = _site(tmp_path, CONFIG + "theme: t\n",
                  {"themes/t/templates/post.html": "{% extends 'base.html' %}"})
     text = _fails(root, {"themes/t/templates/post.html": body})
-    found = _line(text, f"themes/t/templates/post.html:{line or ''}")  # a recursion: any line
+    found = _line(text, f"themes/t/templates/post.html:{line}: ")
     assert needle in found, text
+    assert "internal error" not in text and "bug in portfolio" not in text, text
+
+
+@pytest.mark.parametrize("files, where", [
+    ({"post.html": "<main>\n\n{% include 'post.html' %}\n</main>"}, "post.html:3: "),
+    ({"post.html": "{% extends 'base.html' %}{% block content %}{% include 'a.html' %}"
+                   "{% endblock %}",
+      "a.html": "a\n{% include 'b.html' %}", "b.html": "b\n\n\n{% include 'a.html' %}"},
+     "b.html:4: "),
+], ids=["includes-itself-at-top-level", "includes-itself-through-another"])
+def test_theme_template_that_includes_itself_names_the_include_line(
+        tmp_path: Path, files: dict[str, str], where: str) -> None:
+    """The line is the `{% include %}` that closes the cycle, not wherever the stack ran out."""
+    root = _site(tmp_path, CONFIG + "theme: t\n",
+                 {"themes/t/templates/post.html": "{% extends 'base.html' %}"})
+    text = _fails(root, {f"themes/t/templates/{name}": body for name, body in files.items()})
+    assert "endless recursion" in _line(text, f"themes/t/templates/{where}"), text
     assert "internal error" not in text and "bug in portfolio" not in text, text
 
 

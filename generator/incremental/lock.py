@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -57,6 +58,8 @@ def _try_lock(handle: IO[str]) -> bool:
 
 
 def _running(pid: int) -> bool:
+    if sys.platform == "win32":  # there, os.kill(pid, 0) would end the process (and Windows
+        return True              # always has msvcrt, so this fallback is never used there)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -102,9 +105,10 @@ def build_lock(root: Path, wait: float = 30.0) -> Iterator[str | None]:
                                   hint="wait for the other build, or stop it") from None
             time.sleep(0.1)
         previous = _holder(handle)
-        notice = (f"the previous build (PID {previous}) was interrupted; its lock was "
-                  "released when it stopped" if previous.isdigit() and
-                  int(previous) != os.getpid() else None)
+        how = ("its stale lock was taken over" if _locking() == "pid" else
+               "its lock was released when it stopped")
+        notice = (f"the previous build (PID {previous}) was interrupted; {how}"
+                  if previous.isdigit() and int(previous) != os.getpid() else None)
         _write(handle, str(os.getpid()))
         try:
             yield notice

@@ -86,7 +86,7 @@ class Config:
     notebooks: NotebookOptions = field(default_factory=NotebookOptions)
     exclude: tuple[str, ...] = ()
     pygments_style: str = "default"
-    pygments_dark_style: str = "monokai"
+    pygments_dark_style: str = "github-dark"  # comments at 6:1, not 3:1
     budget_page_kb: int = 10240
     budget_image_kb: int = 2048
     path: Path | None = None

@@ -59,10 +59,10 @@ def _safe_read(args: tuple[Config, Source, tuple[str, ...], bytes, str, bool]
     return result
 
 
-def _warm_up(template_dirs: tuple[str, ...], notebooks: bool) -> None:
+def _warm_up(template_dirs: tuple[str, ...], notebooks: bool, build_pid: int) -> None:
     """Pool initializer: die with the build, and import nbconvert and build the exporter once
     per worker (when there are notebooks)."""
-    die_with_parent()
+    die_with_parent(build_pid)
     if notebooks:
         from .notebook import _exporter
 
@@ -171,7 +171,7 @@ class _Conversions:
         context = multiprocessing.get_context(method)
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                         initializer=_warm_up,
-                                        initargs=(self.template_dirs, notebooks))
+                                        initargs=(self.template_dirs, notebooks, os.getpid()))
         jobs = (self._job(m) for m in self.ordered)
         self.futures = self.pool.map(_safe_read, jobs, chunksize=1 if notebooks else 4)
 

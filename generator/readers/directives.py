@@ -39,6 +39,7 @@ class CellPlan:
     fold_input: str = ""  # "" | "closed" | "open"
     fold_output: str = ""
     fold_cell: str = ""
+    alt: str = ""  # Quarto `#| fig-alt:`, else `#| fig-cap:`: the figure's alt text
 
 
 def _truthy(value: str) -> bool | str:
@@ -66,7 +67,8 @@ def plan_cell(cell: dict[str, Any]) -> tuple[CellPlan, str]:
             continue
         option = _QUARTO.match(line) if cell.get("cell_type") == "code" else None
         if option:
-            _apply_quarto(plan, option[1].lower(), _truthy(option[2]))
+            key = option[1].lower()
+            _apply_quarto(plan, key, option[2] if key.startswith("fig-") else _truthy(option[2]))
             continue
         kept.append(line)
     new_source = "\n".join(kept)
@@ -116,6 +118,9 @@ def _apply_quarto(plan: CellPlan, key: str, value: bool | str) -> None:
             plan.fold_input = "open"
     elif key == "warning" and value is False:
         plan.remove_stderr = True
+    elif key in ("fig-alt", "fig-cap") and isinstance(value, str) and value and (
+            key == "fig-alt" or not plan.alt):
+        plan.alt = value.strip().strip("'\"")
 
 
 def _apply_tags(plan: CellPlan, tags: set[str]) -> None:
@@ -152,5 +157,7 @@ def apply_directives(cells: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "remove_input": plan.remove_input, "fold_input": plan.fold_input,
             "fold_output": plan.fold_output, "fold_cell": plan.fold_cell,
         }
+        if plan.alt:
+            meta["portfolio"]["alt"] = plan.alt
         kept.append(cell)
     return kept

@@ -26,6 +26,7 @@ from ..model.documents import Heading
 from ..model.links import LINK_PREFIX, LINK_SUFFIX
 from ..model.urls import is_safe_url, relative_target, slugify
 from .highlight import highlight_block
+from .tex import typeset
 
 
 @dataclass
@@ -40,11 +41,14 @@ class MarkdownResult:
 
 
 def _math_inline(content: str, _options: dict | None = None) -> str:
-    return f'<span class="math math-inline">\\({html.escape(content)}\\)</span>'
+    # typeset here (readers/tex.py); else the TeX stays for the browser to typeset
+    done = typeset(content, display=False) or "\\(" + html.escape(content) + "\\)"
+    return f'<span class="math math-inline">{done}</span>'
 
 
 def _math_block(content: str, _options: dict | None = None) -> str:
-    return f'<div class="math math-display">\\[{html.escape(content)}\\]</div>\n'
+    done = typeset(content, display=True) or "\\[" + html.escape(content) + "\\]"
+    return f'<div class="math math-display">{done}</div>\n'
 
 
 def _render_math(self, tokens, idx, options, env) -> str:  # markdown-it renderer rule
@@ -55,7 +59,9 @@ def _render_math(self, tokens, idx, options, env) -> str:  # markdown-it rendere
 
 
 def _render_amsmath(self, tokens, idx, options, env) -> str:
-    return f'<div class="math math-display">{html.escape(tokens[idx].content)}</div>\n'
+    content = tokens[idx].content
+    done = typeset(content, display=True)
+    return f'<div class="math math-display">{done or html.escape(content)}</div>\n'
 
 
 def _fence(self, tokens, idx, options, env) -> str:

@@ -117,8 +117,34 @@ def _extract(name: str, mime: str, value: Any, out: dict, needs: Needs, cell_no:
         return
     filename = name + EXT[mime]
     needs.files[filename] = raw
-    out.setdefault("metadata", {}).setdefault("filenames", {})[mime] = filename
+    meta = out.setdefault("metadata", {})
+    meta.setdefault("filenames", {})[mime] = filename
+    if mime in RASTER:
+        _sizes(name, mime, raw, meta, needs)
     out["data"][mime] = ""  # the bytes live in the file now; keep the key for `choose`
+
+
+def _sizes(name: str, mime: str, raw: bytes, meta: dict[str, Any], needs: Needs) -> None:
+    """The figure's pixel size (unless the notebook gave its display size) and, for a large
+    one, smaller copies beside it with the `srcset` that offers them (readers/figures.py)."""
+    from .figures import sizes_and_copies
+
+    size, copies = sizes_and_copies(raw, mime)
+    if size is None:
+        return
+    scoped = meta.get(mime) if isinstance(meta.get(mime), dict) else None
+    given = scoped if scoped is not None else meta
+    if not (isinstance(given.get("width"), (int, float)) and given.get("width")):
+        meta[mime] = {**(scoped or {}), "width": size[0], "height": size[1]}
+    elif not given.get("height"):
+        given["height"] = round(given["width"] * size[1] / size[0])
+    if copies:
+        entries = []
+        for width, data in copies:
+            small = f"{name}-{width}w{EXT[mime]}"
+            needs.files[small] = data
+            entries.append(f"{small} {width}w")
+        meta["portfolio_srcset"] = ", ".join([*entries, f"{name}{EXT[mime]} {size[0]}w"])
 
 
 def _uri_to_file(match: re.Match[str], stem: str, needs: Needs) -> str:
@@ -135,10 +161,21 @@ def scan(nb: Any) -> Needs:
     """Pick each output's mimetype, extract what will be shown, and note what the page needs."""
     needs = Needs()
     models, flavour = widget_models(nb.metadata)
+    heading = ""
     for c, cell in enumerate(nb.cells):
+        if cell.get("cell_type") == "markdown":
+            heading = last_heading(str(cell.get("source", ""))) or heading
         if cell.get("cell_type") == "markdown" and "base64," in cell.get("source", ""):
             cell["source"] = _DATA_URI.sub(partial(_uri_to_file, stem=f"inline_{c}", needs=needs),
                                            cell["source"])
+        if cell.get("outputs") and any(_plotly_loader(o) for o in cell["outputs"]):
+            # plotly's `fig.show()` set-up (`import "https://cdn.plot.ly/..."`): the page loads
+            # plotly.js itself, once, and an empty box would be left
+            cell["outputs"] = [o for o in cell["outputs"] if not _plotly_loader(o)]
+        figures = [o for o in cell.get("outputs", []) or [] if isinstance(o.get("data"), dict)
+                   and any(m in o["data"] for m in EXT)]
+        for out, alt in zip(figures, alt_texts(cell, len(figures), heading), strict=True):
+            out.setdefault("metadata", {})["portfolio_alt"] = alt
         for o, out in enumerate(cell.get("outputs", []) or []):
             data = out.get("data")
             if out.get("output_type") not in ("display_data", "execute_result") or not data:
@@ -183,3 +220,96 @@ def latex_for_mathjax(text: Any) -> str:
     if match and match[2] is not None:
         return f"\\({match[2].strip()}\\)"
     return text
+
+
+_INLINE_COLOUR = re.compile(r'style="((?:background-)?color: rgb\(\d+,\d+,\d+\)(?:; )?)+"')
+
+
+def ansi_html(text: str) -> str:
+    """nbconvert's `ansi2html`, with the 256-colour and true-colour codes of IPython's
+    tracebacks as CSS variables instead of fixed colours: the stylesheet mixes them with the
+    text colour, so `#5f8787` on the error box stays readable (4.5:1) in light and dark."""
+    from nbconvert.filters.ansi import ansi2html
+
+    def variables(match: re.Match[str]) -> str:
+        inner = match.group(0)[7:-1].replace("background-color:", "--ansi-bg:")
+        return 'style="' + re.sub(r"(?<![-\w])color:", "--ansi-fg:", inner) + '"'
+
+    return _INLINE_COLOUR.sub(variables, ansi2html(text))
+
+
+_EMPTY_HEADER = re.compile(r"<th(\s[^>]*)?>(\s|&nbsp;)*</th>")
+
+
+def table_html(html: str) -> str:
+    """An empty header cell (pandas' corner above the index) as a plain cell: a header with
+    no text tells a screen reader nothing (axe `empty-table-header`)."""
+    return _EMPTY_HEADER.sub(lambda m: f"<td{m.group(1) or ''}></td>", html)
+
+
+_TITLE_CALL = re.compile(
+    r"""\b(?:set_title|title|suptitle|set_suptitle)\(\s*[rfbu]?(?:"([^"\n]+)"|'([^'\n]+)')""")
+_TITLE_ARG = re.compile(r"""\btitle\s*=\s*[rfbu]?(?:"([^"\n]+)"|'([^'\n]+)')""")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
+_MARKUP = re.compile(r"[*_`\[\]]|\]\([^)]*\)|\$[^$]*\$")
+
+
+def figure_titles(source: str) -> list[str]:
+    """The titles a cell gives its figures (`plt.title("...")`, `ax.set_title`, plotly's
+    `title="..."`), in the order they appear."""
+    found = [(m.start(), m[1] or m[2]) for pattern in (_TITLE_CALL, _TITLE_ARG)
+             for m in pattern.finditer(source)]
+    return [text.strip() for _, text in sorted(found) if text.strip() and "{" not in text]
+
+
+def last_heading(markdown: str) -> str:
+    """The text of the last heading of a Markdown cell, without its markup ('' if none)."""
+    headings = _HEADING.findall(markdown)
+    return re.sub(r"\s+", " ", _MARKUP.sub("", headings[-1])).strip() if headings else ""
+
+
+def alt_texts(cell: dict[str, Any], count: int, heading: str) -> list[str]:
+    """Alt text for each of a cell's `count` figures: its caption (`#| fig-alt`/`fig-cap`),
+    else the title the code gives it, else the section it sits in."""
+    plan = (cell.get("metadata") or {}).get("portfolio") or {}
+    if isinstance(plan, dict) and plan.get("alt"):
+        return [str(plan["alt"])] * count
+    source = cell.get("source", "")
+    titles = figure_titles("".join(source) if isinstance(source, list) else str(source))
+    if titles:
+        return titles if len(titles) == count else [titles[0]] * count
+    return [f"Figure in “{heading}”" if heading else "Figure from a notebook cell"] * count
+
+
+_PLOTLY_SCRIPT = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*</script>", re.S | re.I)
+
+
+def _plotly_loader(output: dict[str, Any]) -> bool:
+    """Is `output` only plotly's loader: scripts that set PlotlyConfig or fetch plotly.js?"""
+    data = output.get("data")
+    html = data.get("text/html") if isinstance(data, dict) else None
+    if isinstance(html, list):
+        html = "".join(str(h) for h in html)
+    if not isinstance(html, str) or "plot" not in html.lower() or len(html) > 4000:
+        return False
+    scripts = _PLOTLY_SCRIPT.findall(html)
+    rest = _PLOTLY_SCRIPT.sub("", html)
+    return bool(scripts) and not rest.strip() and all(
+        "PlotlyConfig" in s or re.search(r"cdn\.plot\.ly|plotly[-.\w]*\.js|plotly-\d", s)
+        for s in scripts)
+
+
+def latex_html(text: Any) -> str:
+    """A `text/latex` output typeset at build time (readers/tex.py) when it is one formula;
+    otherwise its TeX, escaped, in the delimiters the browser's KaTeX looks for."""
+    import html
+
+    from .tex import typeset
+
+    tex = latex_for_mathjax(text)
+    done = None
+    if tex.startswith(("\\[", "\\(")) and tex.endswith(("\\]", "\\)")):
+        done = typeset(tex[2:-2], display=tex.startswith("\\["))
+    elif tex.lstrip().startswith("\\begin{") and "$" not in tex:
+        done = typeset(tex, display=True)
+    return done or html.escape(tex)

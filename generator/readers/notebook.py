@@ -88,8 +88,10 @@ def _exporter(template_dirs: tuple[str, ...]):
     exporter.register_filter("markdown2html", _markdown_filter())
     exporter.register_filter("clean_html", _clean_html_filter())
     exporter.register_filter("filter_data_type", _data_type_filter())
-    exporter.register_filter("latex_for_mathjax", nboutputs.latex_for_mathjax)
+    exporter.register_filter("latex_html", nboutputs.latex_html)
     exporter.register_filter("is_vega", nboutputs.is_vega)
+    exporter.register_filter("ansi2html", nboutputs.ansi_html)  # also in nbconvert's blocks
+    exporter.register_filter("table_html", nboutputs.table_html)
     exporter.register_filter("get_metadata", get_metadata)
     return exporter
 
@@ -145,13 +147,13 @@ def _data_type_filter():
 
 
 def _clean_html_filter():
-    """Identity for the author's own notebooks; under `safe: true`, nbconvert's sanitiser."""
+    """Identity for the author's own notebooks; under `safe: true`, nh3 (readers/sanitize)."""
     import jinja2
 
     @jinja2.pass_context
     def clean_html(context, text) -> str:
         if context["resources"]["portfolio"]["safe"]:
-            from nbconvert.filters.strings import clean_html as sanitise
+            from .sanitize import clean_html as sanitise  # nh3: nbconvert's own is bleach
 
             return sanitise(text)
         return text
@@ -337,7 +339,8 @@ def convert(nb, path: str, template_dirs: tuple[str, ...], *, safe: bool = False
         "portfolio": _Shared(source=path, anchors=AnchorSet(jupyter=True), safe=safe, result=result,
                              output_max_lines=output_max_lines, widget_models=models,
                              widget_state=state, local_files=set(needs.files),
-                             next_id=lambda: f"nb-output-{next(counter)}"),
+                             next_id=lambda: f"nb-output-{next(counter)}",
+                             next_table=iter(range(1, 1 << 30)).__next__),
     }
     try:
         with warnings.catch_warnings():

@@ -7,11 +7,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from ..model.documents import Document, Site
-from ..model.urls import absolute_url
-from .routes import FEED, sitemap_urls
+from ..model.urls import absolute_url, url_for
+from .routes import ASSETS_DIR, FEED, sitemap_urls
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# How a browser shows the feed: the theme's XSLT page (static/feed.xsl); feed readers ignore it.
+FEED_XSL = f"{ASSETS_DIR}/feed.xsl"
 
 
 def _stamp(day: dt.date | None) -> str:
@@ -24,9 +26,13 @@ def _changed(doc: Document) -> dt.date | None:
     return doc.meta.updated or doc.date
 
 
-def _xml(root: ET.Element) -> bytes:
+def _xml(root: ET.Element, stylesheet: str = "") -> bytes:
     ET.indent(root)
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8") + b"\n"
+    head = b'<?xml version="1.0" encoding="utf-8"?>\n'
+    if stylesheet:  # root-relative (same origin, as XSLT needs), with the base path
+        pi = ET.ProcessingInstruction("xml-stylesheet", f'type="text/xsl" href="{stylesheet}"')
+        head += ET.tostring(pi, encoding="utf-8", xml_declaration=False) + b"\n"
+    return head + ET.tostring(root, encoding="utf-8") + b"\n"
 
 
 def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20) -> bytes:
@@ -69,7 +75,7 @@ def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20)
         if doc.kind == "post":
             content = ET.SubElement(entry, f"{{{ATOM}}}content", type="html")
             content.text = body(doc, doc.rendered.body())
-    return _xml(feed)
+    return _xml(feed, stylesheet=url_for(base, FEED_XSL))
 
 
 def sitemap(site: Site) -> bytes:

@@ -41,10 +41,13 @@ from .activity import heatmap
 from .assemble import chapter_parts
 from .cards import TitleCards, chosen_figure
 from .feeds import atom_feed, sitemap
+from .images import ImageSizes, Source
 from .learning import learned_from_links, learning_outputs, with_learning_links
+from .mathfonts import preload_math_fonts
 from .resume import resume_date, resume_outputs, with_resume_link
 from .styles import code_css
 from .template_errors import RENDER_ERRORS, template_error
+from .themes import PLOTLY_CDN, PLOTLY_JS
 
 
 class Renderer:
@@ -65,11 +68,18 @@ class Renderer:
         self.asset_paths = asset_paths
         self.cards = TitleCards.of_build(State(self.config.root), keys.code, previous)
         self.card_outputs: list[Output] = []  # the title cards the pages show
+        self.files: dict[str, Source] = {**{asset_url_path(r): self.config.root / r
+                                            for r in asset_paths}, **static}
+        for doc in site.documents:
+            self.files.update({doc.url + a.path: a.src or a.data or b"" for a in
+                               doc.rendered.assets})
+        self.images = ImageSizes(self.base, self.files.get)
         site_context = self.site_context()
         now_year = (site.build_date or dt.datetime(1970, 1, 1)).year
         env.globals.update(url=self.url, absolute_url=self.absolute_url, site=site_context,
                            now_year=now_year, generator={"name": "portfolio",
                                                          "url": HOMEPAGE})
+        env.globals["plotly_js"] = self.url(PLOTLY_JS) if PLOTLY_JS in static else PLOTLY_CDN
         env.filters.update(url=self.url, absolute_url=self.absolute_url, date=_format_date,
                            resume_date=resume_date)
         # What every page depends on besides its own context: a change here renders them all.
@@ -194,6 +204,7 @@ class Renderer:
         if card is None:
             return "", "cover"
         self.card_outputs.append(card)
+        self.files[card.path] = card.src or card.data or b""
         return self.url(card.path), "cover"
 
     def _author_image(self, doc: Document, image: str) -> str:
@@ -243,7 +254,7 @@ class Renderer:
             html = self.env.get_template(template).render(page_path=path, **context)
         except RENDER_ERRORS as exc:
             raise template_error(exc, template) from None  # a theme's mistake, by its line
-        data = html.encode("utf-8")
+        data = preload_math_fonts(self.images.fill(html, path), self.url).encode("utf-8")
         # the sha1 names the page for the checks' memo and for the next build's records
         return Output(path, data=data, key=key, digest=hashlib.sha1(data).hexdigest())
 

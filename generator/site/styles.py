@@ -46,6 +46,25 @@ def pygments_css(style: str, scope: str) -> str:
 
 def code_css(light: str, dark: str) -> bytes:
     """`assets/pygments.css`: the light style, and the dark one under prefers-color-scheme."""
-    css = pygments_css(light, ":root") + "\n@media (prefers-color-scheme: dark) {\n" + \
-        pygments_css(dark, ":root") + "\n}\n"
+    # Code boxes take the page's own code background where the style's is of the same kind
+    # (light in light mode, dark in dark): Monokai's olive clashes with the palette, and the
+    # token colours, made for a background like it, keep their contrast.
+    own = " background: var(--code-bg);"
+    css = pygments_css(light, ":root") + \
+        (f"\n:root .highlight {{{own} }}" if _is_dark(light) is False else "") + \
+        "\n@media (prefers-color-scheme: dark) {\n" + pygments_css(dark, ":root") + \
+        (f"\n:root .highlight {{{own} }}" if _is_dark(dark) else "") + "\n}\n"
     return css.encode()
+
+
+def _is_dark(style: str) -> bool | None:
+    """Is the style's background dark (None: it sets none)?"""
+    from pygments.styles import get_style_by_name
+
+    colour = (get_style_by_name(style).background_color or "").lstrip("#")
+    if len(colour) == 3:
+        colour = "".join(c * 2 for c in colour)
+    if len(colour) != 6:
+        return None
+    r, g, b = (int(colour[i:i + 2], 16) for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128

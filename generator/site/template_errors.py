@@ -2,13 +2,15 @@
 
 Jinja rewrites traceback frames to template lines, so the deepest frame whose file is a
 template is where a template raised (`{{ 1/0 }}`, a missing key); a template that includes or
-extends itself recurses until Python's stack runs out; a template that is not UTF-8 fails in
-the loader, whose frame holds the file's name.
+extends itself recurses until Python's stack runs out, and the line to blame is the statement
+that enters a template already being rendered; a template that is not UTF-8 fails in the
+loader, whose frame holds the file's name.
 """
 
 from __future__ import annotations
 
 import sys
+from itertools import pairwise
 from pathlib import Path
 from types import TracebackType
 
@@ -42,21 +44,50 @@ def template_error(exc: BaseException, template: str) -> TemplateError:
     return TemplateError(f"template error: {clip(str(exc))}", short(filename), line)
 
 
+# the name Jinja gives the rewritten frame of a template's top level (jinja2.debug)
+_TOP_LEVEL = "top-level template code"
+
+
 def _template_frame(tb: TracebackType | None, template: str,
                     recursion: bool) -> tuple[str, int | None]:
-    """The deepest template frame; in a recursion, the deepest outside the packaged theme
-    (the cycle passes through both, and the site's own template is the one to fix)."""
+    """The deepest template frame; in a recursion, the statement that closes the cycle, else
+    the deepest frame outside the packaged theme (the cycle passes through both, and the
+    site's own template is the one to fix)."""
     found: tuple[str, int | None] = (template, None)
     theirs: tuple[str, int | None] | None = None
+    frames: list[tuple[str, int, str]] = []  # (file, line, Jinja's location name), outermost first
     packaged = str(default_theme_dir())
     while tb is not None:
-        name = tb.tb_frame.f_code.co_filename
+        code = tb.tb_frame.f_code
+        name = code.co_filename
         if name.endswith((".html", ".xml", ".j2")):
             found = (name, tb.tb_lineno)
+            frames.append((name, tb.tb_lineno, code.co_name))
             if recursion and not name.startswith(packaged):
                 theirs = found
         tb = tb.tb_next
+    if recursion:
+        cycle = _reentry(frames, packaged)
+        if cycle is not None:
+            return cycle
     return theirs or found
+
+
+def _reentry(frames: list[tuple[str, int, str]], packaged: str) -> tuple[str, int] | None:
+    """The `{% include %}` or `{% extends %}` that starts rendering a template already being
+    rendered further up the stack: the outermost one outside the packaged theme (else the
+    outermost one). None when the frames show no such statement (a macro calling itself)."""
+    entered = {name for name, _, location in frames[:1] if location == _TOP_LEVEL}
+    first: tuple[str, int] | None = None
+    for (name, line, _), (target, _, location) in pairwise(frames):
+        if location != _TOP_LEVEL:
+            continue
+        if target in entered:
+            if not name.startswith(packaged):
+                return name, line
+            first = first or (name, line)
+        entered.add(target)
+    return first
 
 
 def _loaded_file(tb: TracebackType | None) -> str | None:

@@ -163,3 +163,30 @@ def static_files(dirs: list[Path]) -> dict[str, Path]:
                 full = Path(dirpath) / name
                 merged[f"{ASSETS_DIR}/{full.relative_to(static).as_posix()}"] = full
     return dict(sorted(merged.items()))
+
+
+PLOTLY_JS = f"{ASSETS_DIR}/plotly.min.js"
+PLOTLY_CDN = "https://cdn.plot.ly/plotly-2.35.2.min.js"
+
+
+def chart_libraries(static: dict[str, Path], needs_plotly: bool) -> dict[str, Path]:
+    """plotly.js for pages that draw plotly charts: the theme's copy if it bundles one, else
+    the one inside the installed `plotly` package (the version the notebooks were made with),
+    published once under assets/; without either, pages load it from the CDN."""
+    if not needs_plotly or PLOTLY_JS in static:
+        return {}
+    bundled = [folder / "plotly.min.js" for folder in library_dirs()]
+    return {PLOTLY_JS: bundled[0]} if bundled and bundled[0].is_file() else {}
+
+
+def library_dirs() -> tuple[Path, ...]:
+    """Folders of installed packages whose files a site may publish (the writer copies only
+    from the site, its themes and these)."""
+    from importlib.util import find_spec
+
+    try:  # found without importing plotly (which takes a while)
+        spec = find_spec("plotly")
+    except (ImportError, ValueError):
+        return ()
+    places = list(spec.submodule_search_locations or []) if spec is not None else []
+    return tuple(Path(place) / "package_data" for place in places[:1])

@@ -19,9 +19,13 @@ PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 POLL_SECONDS = 0.5
 
 
-def die_with_parent() -> None:
-    """Call in a freshly started worker: exit as soon as the parent process is gone."""
-    parent = os.getppid()
+def die_with_parent(parent: int | None = None) -> None:
+    """Call in a freshly started worker: exit as soon as the parent process is gone.
+
+    `parent`: the PID of the process that started the pool, passed in by it. A build killed
+    between the fork and this call has already left the worker re-parented (to PID 1): asked
+    only now, `getppid()` would name the new parent and the worker would watch it forever."""
+    parent = os.getppid() if parent is None else parent
     if sys.platform.startswith("linux"):
         with contextlib.suppress(Exception):  # no libc (musl builds, sandboxes): poll only
             import ctypes
@@ -30,6 +34,8 @@ def die_with_parent() -> None:
             libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if sys.platform == "win32":
         return
+    if os.getppid() != parent:  # died before the signal was asked for: it will never come
+        os._exit(1)
 
     def watch() -> None:
         while True:

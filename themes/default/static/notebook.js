@@ -1,7 +1,8 @@
 /* Draws the plotly figures saved in notebook outputs.
    Each `.plotly-output` holds a `<script type="application/vnd.plotly.v1+json">` with the figure
-   and a `.plotly-fallback` (the static PNG the notebook saved). The page loads plotly.js from a
-   CDN with `defer` before this file; without it (offline, blocked) the fallback stays visible. */
+   and a `.plotly-fallback` (the static image the notebook saved, or its text). plotly.js is
+   large: it is loaded once per page, from this script's `data-plotly` address, when the first
+   chart comes within a screen of the viewport. If it cannot load, each chart says so plainly. */
 (function () {
   "use strict";
 
@@ -45,14 +46,58 @@
     container.appendChild(p);
   }
 
+  var source = document.currentScript && document.currentScript.getAttribute("data-plotly");
+  var loading = null;
+
+  /* One <script> for the whole page, whichever chart asks first. */
+  function loadPlotly() {
+    if (window.Plotly) { return Promise.resolve(); }
+    if (!loading) {
+      loading = new Promise(function (resolve, reject) {
+        var tag = document.createElement("script");
+        tag.src = source;
+        tag.onload = function () { return window.Plotly ? resolve() : reject(); };
+        tag.onerror = reject;
+        document.head.appendChild(tag);
+      });
+    }
+    return loading;
+  }
+
+  function unavailable(container) {
+    var image = container.querySelector(".plotly-fallback img");
+    var colab = document.querySelector(".badge-colab");
+    var p = document.createElement("p");
+    p.className = "plotly-note";
+    p.textContent = image ? "Interactive chart: it could not load here, so this is the image the notebook saved." : "Interactive chart: it could not load here";
+    if (!image && colab) {
+      p.appendChild(document.createTextNode(". "));
+      var link = document.createElement("a");
+      link.href = colab.href;
+      link.textContent = "Open in Colab to run it";
+      p.appendChild(link);
+      p.appendChild(document.createTextNode("."));
+    } else if (!image) {
+      p.appendChild(document.createTextNode(": run the notebook to see it."));
+    }
+    container.appendChild(p);
+  }
+
+  /* On a phone the legend goes below the plot and the mode bar away, so neither covers it. */
+  function narrowLayout(layout, width) {
+    if (width >= 560) { return layout; }
+    var legend = layout.legend || {};
+    if (!legend.orientation) {
+      layout.legend = merge({ orientation: "h", x: 0, y: -0.25, yanchor: "top" }, legend);
+    }
+    return layout;
+  }
+
   function render(container) {
     var target = container.querySelector(".plotly-figure");
     var script = container.querySelector('script[type="application/vnd.plotly.v1+json"]');
     if (!target || !script) { return; }
-    if (!window.Plotly) {
-      note(container, "Interactive chart unavailable (plotly.js did not load): showing the saved image.");
-      return;
-    }
+    if (!window.Plotly) { unavailable(container); return; }
     var figure;
     try {
       figure = JSON.parse(script.textContent);
@@ -66,18 +111,35 @@
       delete layout.width;
       layout.autosize = true;
     }
-    window.Plotly.newPlot(target, figure.data || [], layout, { responsive: true, displaylogo: false })
+    layout = narrowLayout(layout, target.clientWidth || container.clientWidth);
+    var phone = (target.clientWidth || container.clientWidth) < 560;
+    window.Plotly.newPlot(target, figure.data || [], layout,
+                          { responsive: true, displaylogo: false, displayModeBar: phone ? false : "hover" })
       .then(function () {
         container.classList.add("is-live");
         var fallback = container.querySelector(".plotly-fallback");
         if (fallback) { fallback.hidden = true; }
       })
-      .catch(function () { note(container, "Interactive chart failed to draw: showing the saved image."); });
+      .catch(function () { unavailable(container); });
+  }
+
+  function whenNear(container) {
+    loadPlotly().then(function () { render(container); }, function () { unavailable(container); });
   }
 
   function renderAll() {
     var outputs = document.querySelectorAll(".plotly-output");
-    for (var i = 0; i < outputs.length; i++) { render(outputs[i]); }
+    if (!outputs.length) { return; }
+    if (!source || !("IntersectionObserver" in window)) {
+      for (var i = 0; i < outputs.length; i++) { whenNear(outputs[i]); }
+      return;
+    }
+    var watcher = new IntersectionObserver(function (entries) {
+      entries.forEach(function (entry) {
+        if (entry.isIntersecting) { watcher.unobserve(entry.target); whenNear(entry.target); }
+      });
+    }, { rootMargin: "100% 0px" });
+    for (var j = 0; j < outputs.length; j++) { watcher.observe(outputs[j]); }
   }
 
   if (document.readyState === "loading") {

@@ -17,6 +17,16 @@
     box.appendChild(note);
   }
 
+  // Pagefind's box has only a title; a screen reader needs a label (axe label-title-only).
+  function labelled(tries) {
+    var input = box.querySelector("input");
+    if (!input) {
+      if (tries < 50) window.requestAnimationFrame(function () { labelled(tries + 1); });
+      return;
+    }
+    input.setAttribute("aria-label", "Search this site");
+  }
+
   function start() {
     if (typeof window.PagefindUI !== "function") return unavailable();
     var ui = new window.PagefindUI({
@@ -30,6 +40,7 @@
       focusOnSlash: true,
       translations: { placeholder: "Search posts, projects and pages" }
     });
+    labelled(0);
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);
   }
