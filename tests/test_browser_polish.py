@@ -1,6 +1,7 @@
 """Issue 14's polish, as a visitor sees it: folds that say "Hide code" while open, titles that
 never break at a hyphen, "On this page" closed on a phone and open beside the text on a wide
-screen (with no layout shift), and a feed that opens as a readable page.
+screen (with no layout shift), and a "Feed" link that opens a readable page (/feed/: the
+address to copy into a feed reader, and the latest entries), while feed.xml stays plain Atom.
 
 The HTML checks read the example build with BeautifulSoup; the browser checks drive Debian's
 chromium through Playwright with the network blocked, as tests/test_browser_theme.py does.
@@ -30,10 +31,18 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 KNN = "projects/digits-knn/"
 FOLDS = "projects/linear-regression-from-scratch/"
 TOC = "projects/iris-eda/"  # a page with "On this page" and no math (KaTeX shifts on its own)
+FOLLOW = "feed/"  # what the footer's "Feed" opens
 
 
 def _soup(out: Path, path: str) -> BeautifulSoup:
     return BeautifulSoup((out / path / "index.html").read_text("utf-8"), "html.parser")
+
+
+def expect(locator):  # type: ignore[no-untyped-def]
+    """Playwright's `expect` (it waits), imported only where a browser runs."""
+    from playwright.sync_api import expect as playwright_expect
+
+    return playwright_expect(locator)
 
 
 def _shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -75,24 +84,47 @@ def test_toc_is_closed_in_the_html(example_build: Path) -> None:
     assert script.name == "script" and "(min-width: 78rem)" in script.string
 
 
-def test_feed_points_at_its_stylesheet_and_stays_atom(example_build: Path) -> None:
+def test_feed_is_plain_atom(example_build: Path) -> None:
+    """No XSLT (chromium is removing it): feed.xml is Atom for feed readers, and a browser is
+    sent to the follow page (/feed/) instead."""
     data = (example_build / "feed.xml").read_bytes()
-    head = data.split(b"<feed", 1)[0].decode()
-    assert '<?xml-stylesheet type="text/xsl" href="/portfolio/assets/feed.xsl"?>' in head
+    assert b"<?xml-stylesheet" not in data
+    assert not (example_build / "assets" / "feed.xsl").exists()
     feed = ET.fromstring(data)
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}title") == "Ada Example"
     entries = feed.findall(f"{ATOM}entry")
     assert entries and all(e.find(f"{ATOM}link").get("href").startswith("https://")
                            for e in entries)
-    xsl = ET.parse(example_build / "assets" / "feed.xsl").getroot()
-    assert xsl.tag == "{http://www.w3.org/1999/XSL/Transform}stylesheet"
 
 
-@pytest.mark.parametrize(("url", "href"), [("https://tester.github.io/", "/assets/feed.xsl"),
-                                           ("https://tester.github.io/repo/",
-                                            "/repo/assets/feed.xsl")])
-def test_feed_stylesheet_follows_the_base_path(make_site, tmp_path, url, href) -> None:  # type: ignore[no-untyped-def]
+def test_follow_page_lists_what_the_feed_has(example_build: Path) -> None:
+    page = _soup(example_build, FOLLOW)
+    feed = ET.parse(example_build / "feed.xml").getroot()
+    assert page.select_one("h1").get_text() == "Follow this site"
+    assert "This is a web feed: copy its address into your feed reader to follow new posts " \
+        "and projects." in page.select_one(".lede").get_text()
+    assert page.select_one("code#feed-address").get_text() == \
+        feed.find(f"{ATOM}link[@rel='self']").get("href")
+    raw = page.select_one('a[type="application/atom+xml"]')
+    assert raw["href"] == PREFIX + "feed.xml"
+    entries = feed.findall(f"{ATOM}entry")
+    items = page.select(".feed-entries .post-item")
+    assert len(items) == len(entries)
+    origin = "https://ada-learns.github.io"
+    for item, entry in zip(items, entries, strict=True):
+        link = item.select_one("h3 a")
+        assert origin + link["href"] == entry.find(f"{ATOM}link").get("href")
+        assert link.get_text() == entry.findtext(f"{ATOM}title")
+        assert item.select_one("time")["datetime"] == entry.findtext(f"{ATOM}published")[:10]
+        assert item.select_one(".summary").get_text() == entry.findtext(f"{ATOM}summary")
+    # indexable (no robots meta), but a utility page: not in the sitemap
+    assert page.select_one('meta[name="robots"]') is None
+    assert f"{origin}{PREFIX}{FOLLOW}" not in (example_build / "sitemap.xml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("url", ["https://tester.github.io/", "https://tester.github.io/repo/"])
+def test_follow_page_follows_the_base_path(make_site, tmp_path, url) -> None:  # type: ignore[no-untyped-def]
     root = make_site(f"""
 -- portfolio.yml --
 title: Test Site
@@ -102,15 +134,27 @@ author:
 -- content/posts/2024-01-01-first.md --
 ---
 title: First
+summary: The first post.
 ---
 Hello.
 """)
     out = tmp_path / "out"
     build(root, out_dir=out)
+    base = url.removeprefix("https://tester.github.io")
     data = (out / "feed.xml").read_bytes()
-    assert f'<?xml-stylesheet type="text/xsl" href="{href}"?>'.encode() in data
-    assert (out / "assets" / "feed.xsl").is_file()
-    ET.fromstring(data)
+    assert b"<?xml-stylesheet" not in data
+    assert ET.fromstring(data).tag == f"{ATOM}feed"
+    home = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
+    footer = home.select_one("footer.site-footer")
+    assert footer.find("a", string="Feed")["href"] == base + FOLLOW
+    assert home.select_one('link[rel="alternate"][type="application/atom+xml"]')["href"] == \
+        base + "feed.xml"
+    page = _soup(out, FOLLOW)
+    assert page.select_one("code#feed-address").get_text() == url + "feed.xml"
+    assert page.select_one('a[type="application/atom+xml"]')["href"] == base + "feed.xml"
+    assert [a.get_text() for a in page.select(".feed-entries h3 a")] == ["First"]
+    assert page.select_one(".feed-entries h3 a")["href"] == base + "blog/first/"
+    assert page.select_one(".feed-entries .summary").get_text() == "The first post."
 
 
 # ------------------------------------------------------------------ in the browser
@@ -257,35 +301,55 @@ def test_toc_follows_the_layout_when_the_window_is_resized(new_page, site_url) -
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
-def test_feed_opens_as_a_readable_page(new_page, site_url, example_build, viewport,
-                                       scheme) -> None:  # type: ignore[no-untyped-def]
-    page = new_page(viewport=viewport, color_scheme=scheme)
-    response = page.goto(site_url + "feed.xml")
-    # the test server sends .xml as application/xml, as GitHub Pages does; chromium also
-    # transforms it when it comes as application/atom+xml
-    assert response.headers["content-type"] == "application/xml"
-    if page.evaluate("typeof XSLTProcessor") == "undefined":
-        pytest.fail("this chromium no longer applies XSLT: feed.xml shows as raw XML under a "
-                    "'cannot be formatted' notice")
-    assert page.evaluate("document.documentElement.nodeName").lower() == "html"
-    assert page.locator("h1").inner_text() == "Ada Example"
-    assert "This is a web feed: copy its address into your feed reader" in \
-        page.locator(".note").inner_text()
-    feed = ET.parse(example_build / "feed.xml").getroot()
-    entries = feed.findall(f"{ATOM}entry")
-    links = page.locator("li h3 a")
-    assert links.count() == len(entries)
-    for i, entry in enumerate(entries):
-        assert links.nth(i).get_attribute("href") == entry.find(f"{ATOM}link").get("href")
-        assert links.nth(i).inner_text() == entry.findtext(f"{ATOM}title")
-    assert page.locator("li time").first.inner_text().count(",") == 1  # "Oct 20, 2026"
-    assert page.locator("li .summary").count() == len(entries)
+def test_follow_page_copies_the_feed_address(new_page, site_url, example_build, viewport,
+                                             scheme) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(viewport=viewport, color_scheme=scheme,
+                    permissions=["clipboard-read", "clipboard-write"])
+    page.goto(site_url + FOLLOW, wait_until="load")
+    address = ET.parse(example_build / "feed.xml").getroot() \
+        .find(f"{ATOM}link[@rel='self']").get("href")
+    code = page.locator("code#feed-address")
+    assert code.inner_text().replace("\n", "") == address
+    box = code.bounding_box()  # the address stays in its box, whole words per line
+    assert box["x"] >= 0 and box["x"] + box["width"] <= viewport["width"]
+    button = page.locator(".copy-button")
+    assert _ax_name(page, button.element_handle()) == "Copy address"
+    below = page.locator(".feed-help").bounding_box()
+    button.click()
+    expect(button).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == address
+    expect(page.get_by_role("status")).to_have_text("Copied to your clipboard.")
+    assert page.locator(".feed-help").bounding_box() == below  # said without moving the page
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    assert page.evaluate("window.__cls") == 0
     assert page.failed == []
-    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-    assert (background == "rgb(248, 250, 252)") is (scheme == "light")
-    page.evaluate("document.querySelector('xslt-warning-banner')?.remove()")
-    _shot(page, f"feed-{viewport['width']}-{scheme}")
+    _shot(page, f"follow-{viewport['width']}-{scheme}")
+    expect(button).to_have_text("Copy address", timeout=5000)  # and back, a moment later
+    assert page.locator(".feed-help").bounding_box() == below
+
+
+def test_follow_page_selects_the_address_when_the_clipboard_is_refused(new_page, site_url) -> None:  # type: ignore[no-untyped-def]
+    page = new_page(viewport=PHONE)
+    page.add_init_script("navigator.clipboard.writeText = () => Promise.reject(new Error('no'))")
+    page.goto(site_url + FOLLOW, wait_until="load")
+    page.locator(".copy-button").click()
+    status = page.get_by_role("status")
+    expect(status).to_contain_text("press Ctrl+C")
+    assert status.is_visible()
+    assert page.locator(".copy-button").inner_text() == "Copy address"
+    code = page.locator("code#feed-address")
+    assert page.evaluate("getSelection().toString()") == code.inner_text().replace("\n", "")
+
+
+def test_follow_page_works_without_javascript(new_page, site_url) -> None:  # type: ignore[no-untyped-def]
+    """The button would do nothing: it is not shown, and the address is text to select."""
+    page = new_page(viewport=PHONE, java_script_enabled=False)
+    page.goto(site_url + FOLLOW)
+    assert not page.locator(".copy-button").is_visible()
+    code = page.locator("code#feed-address")
+    code.click()  # one click selects the whole address (user-select: all)
+    assert page.evaluate("getSelection().toString()") == code.inner_text().replace("\n", "")
+    assert page.locator('a[type="application/atom+xml"]').is_visible()
 
 
 @pytest.fixture(scope="module")
@@ -300,14 +364,17 @@ def axe():  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP])
 @pytest.mark.parametrize(("path", "click"), [(FOLDS, "details.nb-fold > summary"),
-                                             (TOC, "nav.toc summary"), ("feed.xml", None)])
+                                             (TOC, "nav.toc summary"),
+                                             (FOLLOW, ".copy-button")])
 def test_no_axe_violation_once_opened(new_page, site_url, axe, path, click, viewport,
                                       scheme) -> None:  # type: ignore[no-untyped-def]
-    """The states a visitor clicks into (an open fold, the TOC toggled) and the feed page."""
-    page = new_page(viewport=viewport, color_scheme=scheme)
-    page.goto(site_url + path)
-    if click:
-        page.locator(click).first.click()
-    page.evaluate("document.querySelector('xslt-warning-banner')?.remove()")  # the browser's own
+    """The states a visitor clicks into (an open fold, the TOC toggled, the feed's address
+    copied)."""
+    page = new_page(viewport=viewport, color_scheme=scheme,
+                    permissions=["clipboard-read", "clipboard-write"])
+    page.goto(site_url + path, wait_until="load")
+    page.locator(click).first.click()
+    if path == FOLLOW:
+        expect(page.locator(click)).to_have_text("Copied")
     violations = axe.run(page).response["violations"]
     assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []

@@ -172,3 +172,29 @@ def test_code_boxes_take_the_page_background_in_their_own_kind_of_style() -> Non
     # a dark style chosen for light mode keeps its own background: its colours need it
     css = code_css("monokai", "default").decode()
     assert "var(--code-bg)" not in css
+
+
+def test_real_notebook_outputs_get_alt_titles_https_and_quiet_javascript(tmp_path: Path) -> None:
+    """What Lighthouse found on a site of real notebooks (IPython's own examples)."""
+    rich = {"output_type": "display_data", "metadata": {}, "data": {"text/html":
+            '<img src="http://example.org/logo.png"><iframe src="https://www.youtube.com/'
+            'embed/x"></iframe><audio controls src="http://example.org/a.wav"></audio>',
+            "text/plain": ""}}
+    legacy = {"output_type": "display_data", "metadata": {}, "data": {
+        "application/javascript": "IPython.notebook.kernel.execute('x = 1');",
+        "text/plain": ""}}
+    root = make(tmp_path / "s", {"projects/r.ipynb": nb([
+        code_cell("Image(url=...)", [rich]), code_cell("Javascript(...)", [legacy])])},
+        CONFIG)
+    build(root)
+    page = _page(root, "projects/r")
+    image = page.select_one(".output_html img")
+    assert image["alt"] == "Image from a notebook output"
+    assert image["src"] == "https://example.org/logo.png"  # GitHub Pages is https
+    assert page.select_one(".output_html iframe")["title"]
+    assert page.select_one(".output_html audio")["src"].startswith("https://")
+    script = page.select_one(".output_javascript script").get_text()
+    assert "try {" in script and "needs the live notebook" in script
+    home = BeautifulSoup((root / "_site/index.html").read_text("utf-8"), "html.parser")
+    assert home.select_one('meta[name="description"]')["content"] == \
+        "Test Site: projects, notebooks and posts by Test Author."

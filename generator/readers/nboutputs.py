@@ -247,6 +247,30 @@ def table_html(html: str) -> str:
     return _EMPTY_HEADER.sub(lambda m: f"<td{m.group(1) or ''}></td>", html)
 
 
+_IMG_OR_FRAME = re.compile(r"<(img|iframe)\b([^>]*)>", re.IGNORECASE)
+_INSECURE_SRC = re.compile(r"""(\ssrc\s*=\s*["']?)http://""", re.IGNORECASE)
+
+
+def output_html(html: str) -> str:
+    """What real notebooks' HTML outputs leave out, filled in: `alt` on an image
+    (`IPython.display.Image(url=...)`), a `title` on an embed (a YouTube video), and https
+    for what they load over http (a page on GitHub Pages is https: the browser would refuse
+    or upgrade it anyway)."""
+    html = _INSECURE_SRC.sub(r"\1https://", html)  # <img>, <audio>, <source>, <script>
+    if "<img" not in html and "<iframe" not in html:
+        return html
+
+    def fix(match: re.Match[str]) -> str:
+        tag, attrs = match[1].lower(), match[2]
+        if tag == "img" and not re.search(r"\salt\s*=", attrs, re.IGNORECASE):
+            attrs = ' alt="Image from a notebook output"' + attrs
+        elif tag == "iframe" and not re.search(r"\stitle\s*=", attrs, re.IGNORECASE):
+            attrs = ' title="Embedded content from a notebook output"' + attrs
+        return f"<{match[1]}{attrs}>"
+
+    return _IMG_OR_FRAME.sub(fix, html)
+
+
 _TITLE_CALL = re.compile(
     r"""\b(?:set_title|title|suptitle|set_suptitle)\(\s*[rfbu]?(?:"([^"\n]+)"|'([^'\n]+)')""")
 _TITLE_ARG = re.compile(r"""\btitle\s*=\s*[rfbu]?(?:"([^"\n]+)"|'([^'\n]+)')""")

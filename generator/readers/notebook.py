@@ -92,6 +92,7 @@ def _exporter(template_dirs: tuple[str, ...]):
     exporter.register_filter("is_vega", nboutputs.is_vega)
     exporter.register_filter("ansi2html", nboutputs.ansi_html)  # also in nbconvert's blocks
     exporter.register_filter("table_html", nboutputs.table_html)
+    exporter.register_filter("output_html", nboutputs.output_html)
     exporter.register_filter("get_metadata", get_metadata)
     return exporter
 

@@ -7,13 +7,12 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
 from ..model.documents import Document, Site
-from ..model.urls import absolute_url, url_for
-from .routes import ASSETS_DIR, FEED, sitemap_urls
+from ..model.urls import absolute_url
+from .routes import FEED, sitemap_urls
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-# How a browser shows the feed: the theme's XSLT page (static/feed.xsl); feed readers ignore it.
-FEED_XSL = f"{ASSETS_DIR}/feed.xsl"
+FEED_LIMIT = 20  # the feed's entries (the follow page lists the same ones)
 
 
 def _stamp(day: dt.date | None) -> str:
@@ -26,16 +25,20 @@ def _changed(doc: Document) -> dt.date | None:
     return doc.meta.updated or doc.date
 
 
-def _xml(root: ET.Element, stylesheet: str = "") -> bytes:
+def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    head = b'<?xml version="1.0" encoding="utf-8"?>\n'
-    if stylesheet:  # root-relative (same origin, as XSLT needs), with the base path
-        pi = ET.ProcessingInstruction("xml-stylesheet", f'type="text/xsl" href="{stylesheet}"')
-        head += ET.tostring(pi, encoding="utf-8", xml_declaration=False) + b"\n"
-    return head + ET.tostring(root, encoding="utf-8") + b"\n"
+    return (b'<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="utf-8")
+            + b"\n")
 
 
-def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20) -> bytes:
+def feed_entries(site: Site, limit: int = FEED_LIMIT) -> list[Document]:
+    """The feed's entries: the dated posts and projects, the last changed first."""
+    return sorted((d for d in (*site.posts, *site.projects) if d.date is not None),
+                  key=lambda d: (_changed(d), d.url), reverse=True)[:limit]
+
+
+def atom_feed(site: Site, body: Callable[[Document, str], str],
+              limit: int = FEED_LIMIT) -> bytes:
     """The latest posts and projects as Atom, with absolute URLs and full content.
 
     `body(doc, html)` gives a post's HTML as its page shows it (links resolved)."""
@@ -51,9 +54,7 @@ def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20)
     ET.SubElement(feed, f"{{{ATOM}}}link", href=home)
     ET.SubElement(feed, f"{{{ATOM}}}link", rel="self",
                   href=absolute_url(origin, base, FEED.path))
-    entries: list[Document] = sorted(
-        (d for d in (*site.posts, *site.projects) if d.date is not None),
-        key=lambda d: (_changed(d), d.url), reverse=True)[:limit]
+    entries = feed_entries(site, limit)
     newest = max(filter(None, map(_changed, entries)), default=None)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(newest)
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
@@ -75,7 +76,7 @@ def atom_feed(site: Site, body: Callable[[Document, str], str], limit: int = 20)
         if doc.kind == "post":
             content = ET.SubElement(entry, f"{{{ATOM}}}content", type="html")
             content.text = body(doc, doc.rendered.body())
-    return _xml(feed, stylesheet=url_for(base, FEED_XSL))
+    return _xml(feed)
 
 
 def sitemap(site: Site) -> bytes:

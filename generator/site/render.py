@@ -40,7 +40,7 @@ from . import routes
 from .activity import heatmap
 from .assemble import chapter_parts
 from .cards import TitleCards, chosen_figure
-from .feeds import atom_feed, sitemap
+from .feeds import atom_feed, feed_entries, sitemap
 from .images import ImageSizes, Source
 from .learning import learned_from_links, learning_outputs, with_learning_links
 from .mathfonts import preload_math_fonts
@@ -108,6 +108,7 @@ class Renderer:
                 "title": m.title, "url": self.url(m.url)} for m in config.menu],
                 self.url("resume/")), self.url),
             "github": config.github, "feed_url": self.url(routes.FEED.path),
+            "follow_url": self.url(routes.page_url(routes.FOLLOW)),
             "search_url": self.url(routes.page_url(routes.SEARCH)) if config.search else "",
         }
 
@@ -318,6 +319,8 @@ class Renderer:
         outputs += learning_outputs(site, self._route, self.url, self.absolute_url,
                                     self.diagnostics)
         outputs.append(Output(routes.FEED.path, data=atom_feed(site, self.resolve_links)))
+        outputs.append(self._route(routes.FOLLOW, feed=self.absolute_url(routes.FEED.path),
+                                   entries=[views[d.url] for d in feed_entries(site)]))
         outputs.append(Output(routes.SITEMAP.path, data=sitemap(site)))
         robots = "User-agent: *\nAllow: /\n\nSitemap: " \
             f"{self.absolute_url(routes.SITEMAP.path)}\n"

@@ -34,6 +34,9 @@ TAGS = Route("tags", "tags/index.html", "tags.html", in_sitemap=True)
 TAG = Route("tag", "tags/{slug}/index.html", "tag.html", in_sitemap=True)
 NOT_FOUND = Route("404", "404.html", "404.html")
 FEED = Route("feed", "feed.xml")
+# what the footer's "Feed" opens: the feed's address to copy, and its latest entries; out of
+# the sitemap (a utility page) but indexable
+FOLLOW = Route("follow", "feed/index.html", "feed.html")
 SITEMAP = Route("sitemap", "sitemap.xml")
 ROBOTS = Route("robots", "robots.txt")
 NOJEKYLL = Route("nojekyll", ".nojekyll")
@@ -48,9 +51,9 @@ LEARNING = Route("learning", "learning/index.html", "learning.html", in_sitemap=
 LEARNING_JSON = Route("learning-json", "learning.json", needs="learning")
 TIMELINE = Route("timeline", "timeline/index.html", "timeline.html", in_sitemap=True)
 
-ROUTES: tuple[Route, ...] = (HOME, BLOG, BLOG_PAGE, GALLERY, TAGS, TAG, NOT_FOUND, FEED, SITEMAP,
-                             ROBOTS, NOJEKYLL, CNAME, PYGMENTS_CSS, RESUME, RESUME_JSON,
-                             SEARCH, PAGEFIND, LEARNING, LEARNING_JSON, TIMELINE)
+ROUTES: tuple[Route, ...] = (HOME, BLOG, BLOG_PAGE, GALLERY, TAGS, TAG, NOT_FOUND, FEED, FOLLOW,
+                             SITEMAP, ROBOTS, NOJEKYLL, CNAME, PYGMENTS_CSS, RESUME,
+                             RESUME_JSON, SEARCH, PAGEFIND, LEARNING, LEARNING_JSON, TIMELINE)
 ASSETS_DIR = "assets"  # the theme's static files (and the Pygments CSS) are published here
 
 # Templates that render a whole page (compiled early, while documents convert).

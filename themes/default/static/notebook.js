@@ -90,6 +90,18 @@
     if (!legend.orientation) {
       layout.legend = merge({ orientation: "h", x: 0, y: -0.25, yanchor: "top" }, legend);
     }
+    /* plotly never wraps a title: a long one is cut off on a phone, so break it in two */
+    var title = layout.title;
+    var text = typeof title === "string" ? title : (title && title.text);
+    if (text && text.indexOf("<br") < 0 && text.length * 9 > width) {
+      var middle = text.lastIndexOf(" ", Math.floor(text.length / 2) + 4);
+      if (middle > 0) {
+        text = text.slice(0, middle) + "<br>" + text.slice(middle + 1);
+        layout.title = typeof title === "string" ? { text: text } : merge(title, { text: text });
+      }
+    }
+    /* the right margin that held a vertical legend is not needed any more */
+    layout.margin = merge({ l: 56, r: 16, t: 64, b: 48 }, layout.margin || {});
     return layout;
   }
 
@@ -106,13 +118,17 @@
       return;
     }
     var layout = merge(themeLayout(), figure.layout || {});
-    /* A fixed width wider than the column (a phone) would scroll: let plotly autosize instead. */
-    if (layout.width && layout.width > target.clientWidth) {
+    /* The figure's box is hidden while empty: show it first, so plotly measures the column
+       and not its 700 px default. A fixed width wider than the column (a phone) would be cut
+       off: the figure takes the column's width instead. */
+    target.style.display = "block";
+    var column = container.clientWidth;
+    if (!layout.width || layout.width > column) {
       delete layout.width;
       layout.autosize = true;
     }
-    layout = narrowLayout(layout, target.clientWidth || container.clientWidth);
-    var phone = (target.clientWidth || container.clientWidth) < 560;
+    layout = narrowLayout(layout, column);
+    var phone = column < 560;
     window.Plotly.newPlot(target, figure.data || [], layout,
                           { responsive: true, displaylogo: false, displayModeBar: phone ? false : "hover" })
       .then(function () {
