@@ -184,3 +184,22 @@ def serve_site(directory: Path, prefix: str) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+EXAMPLE_PREFIX = "/portfolio/"  # the example site's base path on GitHub Pages
+
+
+@pytest.fixture(scope="session")
+def site_url(example_build: Path) -> Iterator[str]:
+    """The example site served at http://127.0.0.1:PORT/portfolio/ (for the browser tests)."""
+    with serve_site(example_build, EXAMPLE_PREFIX) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's chromium for a module's browser tests; each test makes its own context. Per
+    module, not per session: Playwright's sync API runs one instance at a time, and other
+    tests launch their own (`chromium_browser()`)."""
+    with chromium_browser() as launched:
+        yield launched

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from bs4 import BeautifulSoup
 
 from generator.build import build
 
-from .conftest import browser_missing, chromium_browser, serve_site
+from .conftest import browser_missing
 
 pytestmark = pytest.mark.browser
 
@@ -159,18 +158,6 @@ Hello.
 
 # ------------------------------------------------------------------ in the browser
 
-@pytest.fixture(scope="module")
-def site_url(example_build: Path) -> Iterator[str]:
-    with serve_site(example_build, PREFIX) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def polish_browser():  # type: ignore[no-untyped-def]
-    with chromium_browser() as browser:
-        yield browser
-
-
 CLS = """window.__cls = 0;
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value;
@@ -178,14 +165,14 @@ new PerformanceObserver((list) => {
 
 
 @pytest.fixture
-def new_page(polish_browser, site_url):  # type: ignore[no-untyped-def]
+def new_page(browser, site_url):  # type: ignore[no-untyped-def]
     """`new_page(**context_options)`: a page that measures layout shift, network blocked; the
     requests that failed are in `page.failed`."""
     contexts = []
     origin = site_url.split(PREFIX)[0]
 
     def make(**options):  # type: ignore[no-untyped-def]
-        context = polish_browser.new_context(**options)
+        context = browser.new_context(**options)
         contexts.append(context)
         context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin)
                       else r.abort())

@@ -8,12 +8,9 @@ does). Skips locally when chromium or Playwright is missing; under CI it fails i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from .conftest import chromium_browser, serve_site
 
 pytestmark = pytest.mark.browser
 
@@ -31,19 +28,6 @@ IRIS_COLAB = ("https://colab.research.google.com/github/ada-learns/portfolio/blo
 
 
 
-@pytest.fixture(scope="module")
-def site_url(example_build: Path) -> Iterator[str]:
-    """The example site served at http://127.0.0.1:PORT/portfolio/."""
-    with serve_site(example_build, PREFIX) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def theme_browser():  # type: ignore[no-untyped-def]
-    with chromium_browser() as browser:
-        yield browser
-
-
 def _local_only(context, site_url: str, plotly_js: Path | None = None) -> None:  # type: ignore[no-untyped-def]
     """Block the network (MathJax, plotly CDNs); optionally serve plotly.js from a local file."""
     def route(r):  # type: ignore[no-untyped-def]
@@ -58,12 +42,12 @@ def _local_only(context, site_url: str, plotly_js: Path | None = None) -> None: 
 
 
 @pytest.fixture
-def new_page(theme_browser, site_url):  # type: ignore[no-untyped-def]
+def new_page(browser, site_url):  # type: ignore[no-untyped-def]
     """`new_page(**context_options)`: a page in a fresh, network-isolated browser context."""
     contexts = []
 
     def make(plotly_js: Path | None = None, **options):  # type: ignore[no-untyped-def]
-        context = theme_browser.new_context(**options)
+        context = browser.new_context(**options)
         contexts.append(context)
         _local_only(context, site_url, plotly_js)
         return context.new_page()

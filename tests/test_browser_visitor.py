@@ -10,13 +10,10 @@ is written to `screenshots/` (or `$PORTFOLIO_SCREENSHOTS`), which CI keeps, to b
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from .conftest import chromium_browser, serve_site
 
 pytestmark = pytest.mark.browser
 
@@ -52,18 +49,6 @@ CLS = """() => new Promise(resolve => {
   document.fonts.ready.then(() => requestAnimationFrame(() => requestAnimationFrame(
     () => setTimeout(() => resolve({total, seen}), 100))));
 })"""
-
-
-@pytest.fixture(scope="module")
-def site_url(example_build: Path) -> Iterator[str]:
-    with serve_site(example_build, PREFIX) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    with chromium_browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")

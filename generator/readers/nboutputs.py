@@ -168,7 +168,7 @@ def scan(nb: Any) -> Needs:
         if cell.get("cell_type") == "markdown" and "base64," in cell.get("source", ""):
             cell["source"] = _DATA_URI.sub(partial(_uri_to_file, stem=f"inline_{c}", needs=needs),
                                            cell["source"])
-        if cell.get("outputs") and any(_plotly_loader(o) for o in cell["outputs"]):
+        if cell.get("outputs"):
             # plotly's `fig.show()` set-up (`import "https://cdn.plot.ly/..."`): the page loads
             # plotly.js itself, once, and an empty box would be left
             cell["outputs"] = [o for o in cell["outputs"] if not _plotly_loader(o)]

@@ -14,22 +14,13 @@ from __future__ import annotations
 import json
 import threading
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+from ..model.distribution import default_theme_dir
+
 _LOCK = threading.Lock()  # a QuickJS context is not for two threads at once
 # as assets/math.js would typeset it; an error leaves the formula to the browser
 _OPTIONS = json.dumps({"throwOnError": True, "strict": "ignore", "output": "htmlAndMathml"})
-
-
-def _katex_file() -> Path | None:
-    """The packaged default theme's KaTeX (in the wheel), or the repository's (editable)."""
-    for theme in (_PACKAGE / "themes" / "default", _PACKAGE.parent / "themes" / "default"):
-        candidate = theme / "static" / "katex" / "katex.min.js"
-        if candidate.is_file():
-            return candidate
-    return None
 
 
 @lru_cache(maxsize=1)
@@ -38,8 +29,8 @@ def _context() -> Any | None:
         import quickjs  # type: ignore[import-untyped]
     except ImportError:
         return None
-    script = _katex_file()
-    if script is None:
+    script = default_theme_dir() / "static" / "katex" / "katex.min.js"
+    if not script.is_file():
         return None
     context = quickjs.Context()
     context.set_memory_limit(256 * 1024 * 1024)

@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
+from typing import IO
 from urllib.parse import unquote, urlsplit
 
 # a source of an output file's bytes: a path to read, or the bytes themselves
@@ -98,7 +99,8 @@ def image_size(source: Source) -> tuple[int, int] | None:
                 head = handle.read(4096)
                 if _SVG_ROOT.search(head) or head.lstrip()[:5] in (b"<?xml", b"<svg "):
                     return _svg_size(head + handle.read(60000))
-            return _raster_size(source)
+                handle.seek(0)
+                return _raster_size(handle)
         if _SVG_ROOT.search(source[:4096]):
             return _svg_size(source)
         return _raster_size(io.BytesIO(source))
@@ -106,7 +108,7 @@ def image_size(source: Source) -> tuple[int, int] | None:
         return None
 
 
-def _raster_size(source: Path | io.BytesIO) -> tuple[int, int] | None:
+def _raster_size(source: IO[bytes]) -> tuple[int, int] | None:
     from PIL import Image, UnidentifiedImageError
 
     try:

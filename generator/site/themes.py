@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..model.distribution import default_theme_dir
 from ..model.errors import ConfigError, TemplateError
 from .routes import ASSETS_DIR, PAGE_TEMPLATES
 
@@ -18,15 +19,6 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     import jinja2
-
-
-def default_theme_dir() -> Path:
-    """The packaged default theme (in the wheel), or the repository's when installed editable."""
-    package = Path(__file__).resolve().parent.parent
-    packaged = package / "themes" / "default"
-    if (packaged / "templates").is_dir():
-        return packaged
-    return package.parent / "themes" / "default"
 
 
 def theme_dirs(root: Path, name: str) -> list[Path]:
